@@ -1,0 +1,13 @@
+// How big each measurement is, in one place: every script receives this plan as a JSON argument.
+// Sizes follow shared/notes/perf-reference.md (20,000 round trips after 2,000 warm-up; passes of
+// about 0.3–1 s after a warm-up pass), with time caps so a slow transport still ends in seconds.
+export const plan = {
+  pingpong: { warmup: 2000, rounds: 20000, maxSeconds: 3, payload: "abcdefgh" },
+  // The first pass is the warm-up and is dropped; the figure is the median of the others.
+  small: { passSeconds: [0.2, 0.6, 0.6, 0.6], window: 1000, answers: 4, bytes: 64 },
+  big: { passSeconds: [0.2, 0.6, 0.6, 0.6], bytes: 1 << 20 },
+  start: { warmup: 2, runs: 10 },
+  idle: { settleMs: 1000 },
+  // Up to `runs` runs of each example, fewer when they have taken budgetSeconds already.
+  examples: { runs: 3, budgetSeconds: 15, maxSeconds: 90 },
+};

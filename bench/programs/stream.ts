@@ -1,0 +1,36 @@
+// One-way streams of messages in passes, shared by throughput.ts and bandwidth.ts. The sender
+// sends for about `seconds`, then an end marker; the receiver answers with how many messages it
+// got, which ends the pass (lib/measure.mjs times it from its first send to that answer).
+import { Cpu, Mem, type Receiver, type Resources, type Sender } from "constellation-ts";
+import { deadlineAfter } from "../lib/measure.mjs";
+import { blockingValues } from "./blocking.js";
+
+// Both ends ask for more than Resources.default()'s 100 MiB: a stream's figure is its speed, and
+// in-flight messages and garbage not yet collected must not end it (idle.ts measures memory).
+export const streaming: Resources = { mem: Mem.GiB, cpu: Cpu.CORE };
+
+export function sendPass<T>(tx: Sender<T>, counts: Receiver<number>, payload: T, end: T, bytesEach: number, seconds: number) {
+  const done = deadlineAfter(seconds);
+  // The clock is read about once per 64 KiB sent.
+  const checkEvery = Math.max(1, Math.floor(65536 / bytesEach));
+  let messages = 0;
+  while (messages % checkEvery !== 0 || !done()) {
+    tx.send(payload).block();
+    messages++;
+  }
+  tx.send(end).block();
+  const got = counts.recv().block();
+  if (got !== messages) throw new Error(`receiver got ${got} messages of ${messages}`);
+  return { messages, bytes: messages * bytesEach };
+}
+
+export function countPasses<T>(rx: Receiver<T>, counts: Sender<number>, isEnd: (v: T) => boolean) {
+  let messages = 0;
+  for (const value of blockingValues(rx)) {
+    if (!isEnd(value)) messages++;
+    else {
+      counts.send(messages).block();
+      messages = 0;
+    }
+  }
+}

@@ -1,0 +1,135 @@
+// This process's side of everything between it and one remote process: the send window of
+// its channel there, the inbox of the channel from there, and who holds either end.
+import { rejected, resolved, Pending, type Blockable } from "../blockable.js";
+import type { ChannelErrorReason } from "../errors.js";
+import type { Pid } from "../pid.js";
+import { copyBytes, type Encoded } from "../codec/index.js";
+import type { Host } from "../io/host.js";
+import { Command, MESSAGE_OVERHEAD, RECEIVE_WINDOW, SEND_WINDOW } from "../io/shared.js";
+import { channelError } from "./errors.js";
+import { Inbox, type InboxItem } from "./inbox.js";
+
+/** The end of a channel that is fed from a link (a Receiver). */
+export interface Drainable {
+  drain(): void;
+}
+
+type Waiting = { readonly message: Encoded; readonly pending: Pending<void> } | { readonly end: true };
+
+/** Every send that completes at once returns this: a settled promise can be awaited any number of times. */
+const SENT = resolved(undefined);
+
+/** Consumption is reported to the I/O thread in slices of this many bytes. */
+const CONSUMED_SLICE = RECEIVE_WINDOW >>> 2;
+
+export class Link {
+  /** The live Sender to this pid, if any (at most one). */
+  sender: { close(): void } | undefined;
+  /** The live Receiver from this pid, if any (at most one). */
+  receiver: Drainable | undefined;
+  /** Why the remote is gone, once it is. */
+  lost: Extract<ChannelErrorReason, "exited" | "connection lost"> | undefined;
+  readonly inbox = new Inbox();
+
+  private inFlight = 0;
+  private readonly waiting: Waiting[] = [];
+  private unreported = 0;
+
+  constructor(
+    readonly pid: Pid,
+    readonly id: number,
+    private readonly host: Host,
+  ) {}
+
+  /** A channel end was made: the I/O thread connects if it has not yet. */
+  open(side: "Sender" | "Receiver"): void {
+    this.host.command(side === "Sender" ? Command.OpenSender : Command.OpenReceiver, this.id);
+  }
+
+  /** The Receiver was dropped: once no end is left, the connection may close. */
+  dropReceiver(): void {
+    this.receiver = undefined;
+    this.host.command(Command.Drop, this.id);
+  }
+
+  // --- outbound --------------------------------------------------------------------------
+
+  /** Sends an encoded message (copied if it is borrowed: it waits). */
+  send(message: Encoded): Blockable<void> {
+    if (this.lost) return rejected(channelError(this.pid, this.lost, "Sender"));
+    if (this.waiting.length === 0 && this.inFlight < SEND_WINDOW) {
+      this.write(message);
+      return SENT;
+    }
+    const pending = new Pending<void>();
+    const own = message.owned ? message : { bytes: copyBytes(message.bytes, message.length), length: message.length, owned: true };
+    this.enqueue({ message: own, pending });
+    return pending.promise;
+  }
+
+  /** Ends the channel to the remote after everything sent so far. */
+  end(): void {
+    if (this.waiting.length === 0) this.host.command(Command.End, this.id);
+    else this.enqueue({ end: true });
+  }
+
+  /** Whether sends wait for window (the exit flush waits for them). */
+  get sending(): boolean {
+    return this.waiting.length > 0;
+  }
+
+  private enqueue(w: Waiting): void {
+    this.waiting.push(w);
+    if (this.waiting.length === 1) this.host.wantCredit(1);
+  }
+
+  private write(message: Encoded): void {
+    this.inFlight += message.length + MESSAGE_OVERHEAD;
+    this.host.send(this.id, message);
+  }
+
+  /** The I/O thread passed `n` more bytes on. */
+  credit(n: number): void {
+    this.inFlight -= n;
+    if (this.waiting.length === 0) return;
+    while (this.waiting.length > 0 && this.inFlight < SEND_WINDOW) {
+      const w = this.waiting.shift()!;
+      if ("end" in w) {
+        this.host.command(Command.End, this.id);
+      } else {
+        this.write(w.message);
+        w.pending.resolve();
+      }
+    }
+    if (this.waiting.length === 0) this.host.wantCredit(-1);
+  }
+
+  // --- inbound ---------------------------------------------------------------------------
+
+  received(item: InboxItem, size: number): void {
+    this.inbox.push(item, size);
+    this.receiver?.drain();
+  }
+
+  /** Takes the next inbox item (the caller checked there is one). */
+  take(): InboxItem {
+    const size = this.inbox.peekSize();
+    this.unreported += size;
+    if (this.unreported >= CONSUMED_SLICE) {
+      const amount = new Uint8Array(4);
+      new DataView(amount.buffer).setUint32(0, this.unreported, true);
+      this.host.command(Command.Consumed, this.id, amount);
+      this.unreported = 0;
+    }
+    return this.inbox.shift();
+  }
+
+  /** The remote is gone: sends fail now, receives once the inbox is empty. */
+  fail(reason: Extract<ChannelErrorReason, "exited" | "connection lost">): void {
+    if (this.lost) return;
+    this.lost = reason;
+    if (this.waiting.length > 0) this.host.wantCredit(-1);
+    for (const w of this.waiting.splice(0)) if (!("end" in w)) w.pending.reject(channelError(this.pid, reason, "Sender"));
+    this.receiver?.drain();
+  }
+}

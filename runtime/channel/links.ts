@@ -1,0 +1,97 @@
+// Every link of this process, by pid and by the ids the two threads gave them.
+import { decode, decodeBorrowed } from "../codec/index.js";
+import { isPid, type Pid } from "../pid.js";
+import type { EventHandler, Host } from "../io/host.js";
+import { FRAME_HEADER } from "../io/frame.js";
+import { Command, MAIN_FIRST_ID, MESSAGE_OVERHEAD } from "../io/shared.js";
+import { channelError } from "./errors.js";
+import { END, Undecodable } from "./inbox.js";
+import { Link } from "./link.js";
+
+export type LinkEvents = Pick<EventHandler, "link" | "data" | "dataLarge" | "end" | "lost" | "credit">;
+
+export class Links implements LinkEvents {
+  private readonly byPid = new Map<Pid, Link>();
+  private readonly byId = new Map<number, Link>();
+  private nextId = MAIN_FIRST_ID;
+
+  constructor(
+    private readonly host: Host,
+    private readonly self: Pid,
+  ) {}
+
+  /** The link to `pid`, for a new channel end of kind `side`. */
+  forPid(pid: Pid, side: "Sender" | "Receiver"): Link {
+    if (!isPid(pid)) throw new TypeError(`not a pid: ${JSON.stringify(pid)}`);
+    if (pid === this.self) throw channelError(pid, "self", side);
+    let link = this.byPid.get(pid);
+    if (!link) {
+      link = this.add(pid, this.nextId);
+      this.nextId += 2;
+      this.host.command(Command.Link, link.id, Buffer.from(pid, "utf8"));
+    }
+    return link;
+  }
+
+  private add(pid: Pid, id: number): Link {
+    const link = new Link(pid, id, this.host);
+    this.byPid.set(pid, link);
+    this.byId.set(id, link);
+    return link;
+  }
+
+  all(): IterableIterator<Link> {
+    return this.byPid.values();
+  }
+
+  private get(id: number): Link {
+    const link = this.byId.get(id);
+    if (!link) throw new Error(`the I/O thread named unknown link ${id}`);
+    return link;
+  }
+
+  link(id: number, pid: string): void {
+    const known = this.byPid.get(pid as Pid);
+    if (known) this.byId.set(id, known);
+    else this.add(pid as Pid, id);
+  }
+
+  /** Data frames as they came off the connection, `buf[start, end)` (the I/O thread checked them). */
+  data(id: number, buf: Buffer, start: number, end: number): void {
+    const link = this.get(id);
+    for (let at = start; at < end; ) {
+      const length = ((buf[at]! << 24) | (buf[at + 1]! << 16) | (buf[at + 2]! << 8) | buf[at + 3]!) - 1;
+      const body = at + FRAME_HEADER;
+      at = body + length;
+      let value: unknown;
+      try {
+        value = decodeBorrowed(buf, body, at);
+      } catch (e) {
+        value = new Undecodable(e);
+      }
+      link.received(value, length + MESSAGE_OVERHEAD);
+    }
+  }
+
+  dataLarge(id: number, bytes: Uint8Array): void {
+    let value: unknown;
+    try {
+      value = decode(bytes);
+    } catch (e) {
+      value = new Undecodable(e);
+    }
+    this.get(id).received(value, bytes.length + MESSAGE_OVERHEAD);
+  }
+
+  end(id: number): void {
+    this.get(id).received(END, 0);
+  }
+
+  lost(id: number, reason: string): void {
+    this.get(id).fail(reason === "exited" ? "exited" : "connection lost");
+  }
+
+  credit(id: number, bytes: number): void {
+    this.get(id).credit(bytes);
+  }
+}

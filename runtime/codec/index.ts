@@ -1,0 +1,148 @@
+// Values on the wire (docs/design.md §2): everything structured clone carries, plus pids
+// (strings) and serializable closures. Small common values take a compact fast path; the rest
+// goes through v8.serialize, used as is (its output starts with 0xFF, a tag of its own).
+
+import { deserialize, serialize } from "node:v8";
+import { holdsClosure, replaceClosures, reviveClosures } from "./closures.js";
+import { CodecError } from "./error.js";
+import { readFast, writeFast } from "./fast.js";
+import { Reader } from "./reader.js";
+import { TAG_V8, TAG_V8_CLOSURES } from "./tags.js";
+import { Writer } from "./writer.js";
+
+export { CodecError } from "./error.js";
+
+/**
+ * The version of this encoding. Peers compare it (with `process.versions.node` and `.v8`,
+ * since v8.serialize's format follows them) in their handshake and refuse to talk on a
+ * mismatch.
+ */
+export const CODEC_VERSION = 1;
+
+const scratch = new Writer();
+
+/** An encoding: `bytes[0, length)`. Unless `owned`, it is the codec's scratch buffer. */
+export interface Encoded {
+  bytes: Uint8Array;
+  length: number;
+  owned: boolean;
+}
+
+const borrowed: Encoded = { bytes: scratch.buf, length: 0, owned: false };
+
+/**
+ * Encodes `value` without copying: the result (the same object every time) is valid only
+ * until the next encoding. The channel layer copies it into a ring right away.
+ */
+export function encodeBorrowed(value: unknown): Encoded {
+  const w = scratch.busy ? new Writer() : scratch;
+  w.busy = true;
+  try {
+    w.pos = 0;
+    if (writeFast(w, value, [], 0)) {
+      if (w === scratch) {
+        borrowed.bytes = w.buf;
+        borrowed.length = w.pos;
+        borrowed.owned = false;
+        return borrowed;
+      }
+      return { bytes: w.buf, length: w.pos, owned: true };
+    }
+  } finally {
+    w.busy = false;
+  }
+  const bytes = encodeV8(value);
+  return { bytes, length: bytes.length, owned: true };
+}
+
+/**
+ * Encodes a value for another process.
+ *
+ * @example
+ * ```ts
+ * const bytes = encode({ id: 1, tags: new Set(["a"]) });
+ * decode(bytes); // { id: 1, tags: Set { "a" } }
+ * ```
+ */
+export function encode(value: unknown): Uint8Array {
+  const e = encodeBorrowed(value);
+  return e.owned ? e.bytes.subarray(0, e.length) : copyBytes(e.bytes, e.length);
+}
+
+/**
+ * A copy of `bytes[0, length)` in an ArrayBuffer of its own (transferable). Not `.slice()`:
+ * on a Buffer that is a view, not a copy.
+ */
+export function copyBytes(bytes: Uint8Array, length = bytes.length): Uint8Array {
+  const copy = new Uint8Array(length);
+  copy.set(length === bytes.length ? bytes : bytes.subarray(0, length));
+  return copy;
+}
+
+function encodeV8(value: unknown): Uint8Array {
+  try {
+    return serialize(value);
+  } catch (e) {
+    if (!holdsClosure(value)) throw cannotEncode(e);
+  }
+  let body: Buffer;
+  try {
+    body = serialize(replaceClosures(value));
+  } catch (e) {
+    throw cannotEncode(e);
+  }
+  const out = Buffer.allocUnsafeSlow(1 + body.length);
+  out[0] = TAG_V8_CLOSURES;
+  body.copy(out, 1);
+  return out;
+}
+
+function cannotEncode(e: unknown): CodecError {
+  const why = e instanceof Error ? e.message : String(e);
+  return new CodecError(
+    `cannot send this value: ${why} (a channel carries what structured clone does, plus pids and FnOnce/FnMut/Fn closures)`,
+  );
+}
+
+/**
+ * Decodes bytes made by {@link encode}. The result may share memory with `bytes` (a large
+ * typed array is returned as a view), so the caller must own them.
+ */
+export function decode(bytes: Uint8Array): unknown {
+  const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return decodeRange(buf, 0, buf.length, false);
+}
+
+/**
+ * Decodes `buf[start, end)`, memory the caller will reuse (a ring): whatever would keep a view
+ * of it is copied out first.
+ */
+export function decodeBorrowed(buf: Buffer, start: number, end: number): unknown {
+  return decodeRange(buf, start, end, true);
+}
+
+// Decoding a closure decodes its captures from inside readFast: a nested decode must not
+// reset the reader of the outer one, hence a reader per buffer, reused only for the same one.
+let reader = new Reader(Buffer.alloc(0));
+
+function decodeRange(buf: Buffer, start: number, end: number, borrowed: boolean): unknown {
+  if (end <= start) throw new CodecError("empty encoding");
+  const tag = buf[start]!;
+  if (tag === TAG_V8 || tag === TAG_V8_CLOSURES) {
+    const from = tag === TAG_V8 ? start : start + 1;
+    const body = borrowed ? new Uint8Array(buf.subarray(from, end)) : buf.subarray(from, end);
+    let value: unknown;
+    try {
+      value = deserialize(body);
+    } catch (e) {
+      throw new CodecError(`malformed v8 encoding: ${(e as Error).message}`);
+    }
+    return tag === TAG_V8 ? value : reviveClosures(value);
+  }
+  const r = reader.buf === buf ? reader : (reader = new Reader(buf));
+  r.pos = start;
+  r.end = end;
+  const value = readFast(r);
+  if (r.pos !== end) throw new CodecError(`${end - r.pos} stray bytes after the value`);
+  return value;
+}

@@ -1,0 +1,14 @@
+import type { Resources } from "../resources.js";
+
+/**
+ * Reads resources as they travel in control frames and CONSTELLATION_RESOURCES:
+ * `{ "mem": bytes, "cpu": fraction of a core }`, both finite and non-negative, `mem` whole.
+ * Returns undefined for anything else.
+ */
+export function parseResources(value: unknown): Resources | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const { mem, cpu } = value as { mem?: unknown; cpu?: unknown };
+  if (typeof mem !== "number" || !Number.isSafeInteger(mem) || mem < 0) return undefined;
+  if (typeof cpu !== "number" || !Number.isFinite(cpu) || cpu < 0) return undefined;
+  return { mem, cpu };
+}

@@ -1,0 +1,98 @@
+// The I/O thread's end of the event ring. Events that do not fit wait here, in order, until
+// the main thread makes room; readers stop reading sockets meanwhile (see `stalled`), so this
+// overflow holds at most a frame or two.
+import type { MessagePort } from "node:worker_threads";
+import { copyBytes } from "../codec/index.js";
+import { Queue } from "./queue.js";
+import { Ring } from "./ring.js";
+import { Event, Word } from "./shared.js";
+
+interface Held {
+  readonly kind: Event;
+  readonly arg: number;
+  readonly payload: Uint8Array | undefined;
+}
+
+export class EventSink {
+  private readonly ring: Ring;
+  private readonly held = new Queue<Held>();
+  private unpublished = false;
+  private urgent = false;
+  private wokeSleeper = false;
+
+  constructor(
+    shared: SharedArrayBuffer,
+    private readonly words: Int32Array,
+    private readonly port: MessagePort,
+  ) {
+    this.ring = new Ring(shared, "producer");
+  }
+
+  /** Whether events wait for room: readers must not read more until {@link retry} drains them. */
+  get stalled(): boolean {
+    return this.held.length > 0;
+  }
+
+  /**
+   * Queues an event. `urgent` ones wake a sleeping main thread; others (credits) are picked
+   * up at its next look, unless it asked for them (Word.CreditWanted).
+   */
+  emit(kind: Event, arg: number, payload?: Uint8Array, end = payload?.length ?? 0, start = 0, urgent = true): void {
+    this.urgent ||= urgent;
+    const part = payload && (start === 0 ? payload : payload.subarray(start, end));
+    if (this.held.length === 0 && this.ring.write(kind, arg, part, end - start)) {
+      this.unpublished = true;
+      return;
+    }
+    this.held.push({ kind, arg, payload: part && copyBytes(part, end - start) });
+    if (this.held.length === 1) {
+      Atomics.store(this.words, Word.EventSpaceWanted, 1);
+      this.retry(); // the main thread may have made room before it could see the flag
+    }
+  }
+
+  /** Sends a message too large for the ring by transfer, then its event. */
+  emitLarge(kind: Event, arg: number, bytes: Buffer): void {
+    const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : Buffer.from(bytes);
+    this.port.postMessage(owned, [owned.buffer as ArrayBuffer]);
+    this.emit(kind, arg);
+  }
+
+  /** Moves held events into the ring as far as room allows; true when none are left. */
+  retry(): boolean {
+    let h: Held | undefined;
+    while ((h = this.held.peek())) {
+      if (!this.ring.write(h.kind, h.arg, h.payload)) return false;
+      this.held.shift();
+      this.unpublished = true;
+      this.urgent = true; // the main thread may sleep waiting for exactly these
+    }
+    Atomics.store(this.words, Word.EventSpaceWanted, 0);
+    return true;
+  }
+
+  /** Makes queued events visible, waking the main thread if it sleeps and wants them. */
+  publish(): void {
+    if (!this.unpublished) return;
+    this.ring.publish();
+    this.unpublished = false;
+    if (this.urgent || Atomics.load(this.words, Word.CreditWanted) !== 0) this.wake();
+    this.urgent = false;
+  }
+
+  /** Wakes the main thread if it sleeps (also when it waits for command-ring room). */
+  wake(): void {
+    Atomics.add(this.words, Word.EventSeq, 1);
+    if (Atomics.compareExchange(this.words, Word.MainSleeping, 1, 0) === 1) {
+      Atomics.notify(this.words, Word.EventSeq);
+      this.wokeSleeper = true;
+    }
+  }
+
+  /** Whether a sleeping main thread was woken since the last call (it may answer soon). */
+  takeWokeSleeper(): boolean {
+    const woke = this.wokeSleeper;
+    this.wokeSleeper = false;
+    return woke;
+  }
+}

@@ -1,0 +1,161 @@
+// Frames on a peer connection: u32 BE length of the rest | u8 type | body.
+// A connection carries one channel each way (this process → peer and back), so data frames
+// need no channel id.
+
+/** Frame types. */
+export enum Frame {
+  /** Dialler → acceptor, first frame: JSON {@link Hello}. */
+  Hello = 1,
+  /** Acceptor → dialler, answer to Hello: JSON {@link Welcome}. */
+  Welcome,
+  /** One message of the sender's channel: its encoding. */
+  Data,
+  /** The sender's channel ended (its Sender closed). */
+  End,
+  /** u32 sequence: answer with Pong once everything before it has been received. */
+  Ping,
+  /** u32 sequence of the Ping answered. */
+  Pong,
+  /** The sender has no channel to the receiver left and everything it sent is acknowledged. */
+  Bye,
+  /** Answer to Bye: neither has a channel left; the connection closes. */
+  ByeOk,
+  /** Answer to Bye: the receiver still has a channel; the connection stays. */
+  ByeNo,
+}
+
+const LAST_FRAME = Frame.ByeNo;
+
+/** Bytes before a frame's body. */
+export const FRAME_HEADER = 5;
+
+/** The default bound on one frame: a message may be large, but not unboundedly so. */
+export const DEFAULT_MAX_FRAME = 1024 * 1024 * 1024 + FRAME_HEADER;
+
+/** A malformed or oversized frame: the connection that sent it is closed. */
+export class FrameError extends Error {
+  override name = "FrameError";
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/** Writes a frame header for a body of `bodyLength` bytes at `buf[at]`. */
+export function writeFrameHeader(buf: Buffer, at: number, type: Frame, bodyLength: number): void {
+  const length = bodyLength + 1;
+  buf[at] = length >>> 24;
+  buf[at + 1] = length >>> 16;
+  buf[at + 2] = length >>> 8;
+  buf[at + 3] = length;
+  buf[at + 4] = type;
+}
+
+/** A whole frame (header + body) as one buffer. */
+export function frame(type: Frame, body?: Uint8Array): Buffer {
+  const out = Buffer.allocUnsafe(FRAME_HEADER + (body?.length ?? 0));
+  writeFrameHeader(out, 0, type, body?.length ?? 0);
+  if (body) out.set(body, FRAME_HEADER);
+  return out;
+}
+
+/**
+ * Splits a byte stream into frames, one at a time, so the reader can stop between two frames
+ * (backpressure) and go on later. A frame inside one chunk is returned as a view of it; one
+ * spanning chunks is assembled in a buffer of its exact size (large messages: one copy).
+ */
+export class FrameDecoder {
+  /** Set by {@link next}: the current frame's type and body, `source[start, end)`. */
+  type: Frame = Frame.Data;
+  source: Buffer = EMPTY;
+  start = 0;
+  end = 0;
+
+  private chunk: Buffer = EMPTY;
+  private at = 0;
+  private readonly header = Buffer.alloc(FRAME_HEADER);
+  private headerFill = 0;
+  private assembling: Buffer | undefined;
+  private assembled = 0;
+  private assemblingType: Frame = Frame.Data;
+
+  constructor(private readonly maxFrame = DEFAULT_MAX_FRAME) {}
+
+  /** Whether bytes of the last chunk remain unread. */
+  get hasInput(): boolean {
+    return this.at < this.chunk.length;
+  }
+
+  /** The current frame's body as a buffer (a view, unless it was assembled). */
+  get body(): Buffer {
+    return this.start === 0 && this.end === this.source.length ? this.source : this.source.subarray(this.start, this.end);
+  }
+
+  /** Adds the next chunk; call only once {@link hasInput} is false. */
+  push(chunk: Buffer): void {
+    if (this.hasInput) throw new Error("FrameDecoder.push before the previous chunk was read");
+    this.chunk = chunk;
+    this.at = 0;
+  }
+
+  /**
+   * Moves to the next complete frame (sets type, source, start, end); false when more bytes
+   * are needed. The body stays valid until the next call.
+   */
+  next(): boolean {
+    for (;;) {
+      const chunk = this.chunk;
+      if (this.assembling) {
+        const take = Math.min(this.assembling.length - this.assembled, chunk.length - this.at);
+        chunk.copy(this.assembling, this.assembled, this.at, this.at + take);
+        this.at += take;
+        this.assembled += take;
+        if (this.assembled < this.assembling.length) return false;
+        this.type = this.assemblingType;
+        this.source = this.assembling;
+        this.start = 0;
+        this.end = this.assembling.length;
+        this.assembling = undefined;
+        return true;
+      }
+      const at = this.at;
+      const available = chunk.length - at;
+      if (this.headerFill === 0 && available >= FRAME_HEADER) {
+        const length = ((chunk[at]! << 24) | (chunk[at + 1]! << 16) | (chunk[at + 2]! << 8) | chunk[at + 3]!) >>> 0;
+        const type = chunk[at + 4]!;
+        this.check(length, type);
+        if (available >= 4 + length) {
+          this.type = type;
+          this.source = chunk;
+          this.start = at + FRAME_HEADER;
+          this.end = at + 4 + length;
+          this.at = this.end;
+          return true;
+        }
+        this.startAssembling(type, length - 1);
+        this.at = at + FRAME_HEADER;
+        continue;
+      }
+      if (available === 0) return false;
+      // A header split across chunks.
+      const take = Math.min(FRAME_HEADER - this.headerFill, available);
+      chunk.copy(this.header, this.headerFill, at, at + take);
+      this.headerFill += take;
+      this.at = at + take;
+      if (this.headerFill < FRAME_HEADER) return false;
+      this.headerFill = 0;
+      const length = this.header.readUInt32BE(0);
+      this.check(length, this.header[4]!);
+      this.startAssembling(this.header[4]!, length - 1);
+    }
+  }
+
+  private check(length: number, type: number): void {
+    if (length < 1 || length + 4 > this.maxFrame) throw new FrameError(`frame of ${length + 4} bytes (allowed ${FRAME_HEADER}..${this.maxFrame})`);
+    if (type < Frame.Hello || type > LAST_FRAME) throw new FrameError(`unknown frame type ${type}`);
+  }
+
+  private startAssembling(type: Frame, bodyLength: number): void {
+    this.assemblingType = type;
+    this.assembling = Buffer.allocUnsafeSlow(bodyLength);
+    this.assembled = 0;
+  }
+}

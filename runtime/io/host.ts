@@ -1,0 +1,213 @@
+// The main thread's side of the I/O thread: writes commands, reads events, and sleeps
+// (Atomics.wait for `.block()`, Atomics.waitAsync for `await`) until events arrive.
+import { receiveMessageOnPort, type MessagePort } from "node:worker_threads";
+import type { Driver } from "../blockable.js";
+import { copyBytes, type Encoded } from "../codec/index.js";
+import { ConstellationError } from "../errors.js";
+import { Queue } from "./queue.js";
+import { Ring } from "./ring.js";
+import { Command, Event, IO_FAILED, LARGE_MESSAGE, waitAsync, Word, type SharedMemory } from "./shared.js";
+
+/** Who handles events: the channel links and the spawn requests. */
+export interface EventHandler {
+  link(id: number, pid: string): void;
+  data(id: number, buf: Buffer, start: number, end: number): void;
+  dataLarge(id: number, bytes: Uint8Array): void;
+  end(id: number): void;
+  lost(id: number, reason: string): void;
+  credit(id: number, bytes: number): void;
+  spawned(request: number, pid: string): void;
+  spawnFailed(request: number, message: string): void;
+}
+
+interface Held {
+  readonly kind: Command;
+  readonly arg: number;
+  readonly payload: Uint8Array | undefined;
+}
+
+export class Host implements Driver {
+  flushed = false;
+  private readonly words: Int32Array;
+  private readonly commands: Ring;
+  private readonly events: Ring;
+  /** Commands waiting for room in the ring, in order. */
+  private readonly held = new Queue<Held>();
+  private holds = 0;
+  private armed = false;
+  private creditWaiters = 0;
+  // While an operation is pending, this ref'd timer keeps the process alive: a pending
+  // Atomics.waitAsync does not (perf-reference.md §7).
+  private readonly keepAlive = setInterval(() => {}, 1 << 30).unref();
+
+  constructor(
+    shared: SharedMemory,
+    private readonly port: MessagePort,
+    private readonly handler: EventHandler,
+  ) {
+    this.words = new Int32Array(shared.words);
+    this.commands = new Ring(shared.commands, "producer");
+    this.events = new Ring(shared.events, "consumer");
+  }
+
+  // --- commands --------------------------------------------------------------------------
+
+  /** Publishes a command (copying `payload`) and wakes the I/O thread if it sleeps. */
+  command(kind: Command, arg: number, payload?: Uint8Array): void {
+    if (this.held.length > 0 || !this.commands.write(kind, arg, payload)) this.holdCommand(kind, arg, payload);
+    this.commands.publish();
+    this.wakeIo();
+  }
+
+  /** Publishes a message: through the ring, or by transfer when large. */
+  send(id: number, e: Encoded): void {
+    if (e.length >= LARGE_MESSAGE) {
+      this.transfer(e.bytes.subarray(0, e.length), e.owned);
+      return this.command(Command.SendLarge, id);
+    }
+    if (this.held.length > 0 || !this.commands.write(Command.Send, id, e.bytes, e.length)) {
+      this.holdCommand(Command.Send, id, e.bytes.subarray(0, e.length));
+    }
+    this.commands.publish();
+    this.wakeIo();
+  }
+
+  /** Posts bytes to the I/O thread, which takes them when it reads the matching command. */
+  transfer(bytes: Uint8Array, owned: boolean): void {
+    const whole = owned && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && !(bytes.buffer instanceof SharedArrayBuffer);
+    const message = whole ? bytes : copyBytes(bytes);
+    this.port.postMessage(message, [message.buffer as ArrayBuffer]);
+  }
+
+  private holdCommand(kind: Command, arg: number, payload: Uint8Array | undefined): void {
+    this.held.push({ kind, arg, payload: payload && copyBytes(payload) });
+    if (this.held.length === 1) {
+      Atomics.store(this.words, Word.CommandSpaceWanted, 1);
+      this.retryHeld(); // the I/O thread may have made room before it could see the flag
+    }
+  }
+
+  private retryHeld(): void {
+    let h: Held | undefined;
+    while ((h = this.held.peek())) {
+      if (!this.commands.write(h.kind, h.arg, h.payload)) break;
+      this.held.shift();
+    }
+    if (this.held.length === 0) Atomics.store(this.words, Word.CommandSpaceWanted, 0);
+    this.commands.publish();
+    this.wakeIo();
+  }
+
+  /** Wakes the I/O thread once per sleep of it: whoever clears its flag notifies. */
+  private wakeIo(): void {
+    Atomics.add(this.words, Word.CommandSeq, 1);
+    if (Atomics.compareExchange(this.words, Word.IoSleeping, 1, 0) === 1) Atomics.notify(this.words, Word.CommandSeq);
+  }
+
+  /** A link's sends wait for credit (+1) or no longer do (-1): credits must then wake us. */
+  wantCredit(delta: 1 | -1): void {
+    this.creditWaiters += delta;
+    if (this.creditWaiters === (delta === 1 ? 1 : 0)) Atomics.store(this.words, Word.CreditWanted, delta === 1 ? 1 : 0);
+  }
+
+  // --- events ----------------------------------------------------------------------------
+
+  /** Handles every published event; true if there was any. */
+  pump(): boolean {
+    const ring = this.events;
+    let any = false;
+    while (ring.next()) {
+      any = true;
+      this.dispatch(ring.kind as Event, ring.arg, ring.offset, ring.length);
+    }
+    if (!any) return false;
+    ring.release();
+    if (Atomics.load(this.words, Word.EventSpaceWanted) !== 0) this.wakeIo();
+    if (this.held.length > 0) this.retryHeld();
+    return true;
+  }
+
+  private dispatch(kind: Event, arg: number, offset: number, length: number): void {
+    const bytes = this.events.bytes;
+    const h = this.handler;
+    switch (kind) {
+      case Event.Link:
+        return h.link(arg, bytes.toString("utf8", offset, offset + length));
+      case Event.Data:
+        return h.data(arg, bytes, offset, offset + length);
+      case Event.DataLarge:
+        return h.dataLarge(arg, receiveMessageOnPort(this.port)!.message as Uint8Array);
+      case Event.End:
+        return h.end(arg);
+      case Event.Lost:
+        return h.lost(arg, bytes.toString("utf8", offset, offset + length));
+      case Event.Credit:
+        return h.credit(arg, this.events.view.getUint32(offset, true));
+      case Event.Spawned:
+        return h.spawned(arg, bytes.toString("utf8", offset, offset + length));
+      case Event.SpawnFailed:
+        return h.spawnFailed(arg, bytes.toString("utf8", offset, offset + length));
+      case Event.Flushed:
+        this.flushed = true;
+        return;
+      default:
+        throw new ConstellationError(`unknown event ${String(kind)} from the I/O thread`);
+    }
+  }
+
+  // --- waiting ---------------------------------------------------------------------------
+
+  /** Handles the events available, or sleeps until some arrive (Driver, for `.block()`). */
+  step(): void {
+    const seq = Atomics.load(this.words, Word.EventSeq);
+    if (this.held.length > 0) this.retryHeld();
+    if (this.pump()) return;
+    this.checkAlive();
+    Atomics.store(this.words, Word.MainSleeping, 1);
+    if (!this.events.hasData()) Atomics.wait(this.words, Word.EventSeq, seq);
+    Atomics.store(this.words, Word.MainSleeping, this.armed ? 1 : 0);
+  }
+
+  hold(): void {
+    if (this.holds++ === 0) this.keepAlive.ref();
+    this.arm();
+  }
+
+  release(): void {
+    if (--this.holds === 0) this.keepAlive.unref();
+  }
+
+  /**
+   * While operations are pending, wakes on events from the event loop too (for `await`).
+   * Never pumps synchronously: it runs inside `new Pending()`, before the operation has
+   * registered for the events a pump would deliver.
+   */
+  private arm(): void {
+    if (this.armed || this.holds === 0) return;
+    this.armed = true;
+    const seq = Atomics.load(this.words, Word.EventSeq);
+    // Held commands wait for room the I/O thread makes: it bumps EventSeq once it has, which
+    // the wait below sees even if that happened since `seq` was read.
+    if (this.held.length > 0) this.retryHeld();
+    Atomics.store(this.words, Word.MainSleeping, 1);
+    if (this.events.hasData()) return void setImmediate(this.woken);
+    const wait = waitAsync(this.words, Word.EventSeq, seq);
+    if (wait.async) void wait.value.then(this.woken);
+    else setImmediate(this.woken);
+  }
+
+  private readonly woken = (): void => {
+    this.armed = false;
+    Atomics.store(this.words, Word.MainSleeping, 0);
+    this.checkAlive();
+    if (this.held.length > 0) this.retryHeld();
+    this.pump();
+    this.arm();
+  };
+
+  private checkAlive(): void {
+    if (Atomics.load(this.words, Word.State) === IO_FAILED) {
+      throw new ConstellationError("the I/O thread failed (see the log on stderr): channels and spawn no longer work in this process");
+    }
+  }
+}

@@ -1,0 +1,390 @@
+// The I/O thread's state for one remote process: its connection, the frames waiting to go to
+// it, flow control both ways, and how it ended. One connection carries our channel to it and
+// its channel to us.
+import type { Pid } from "../pid.js";
+import type { Connection } from "./connection.js";
+import type { EventSink } from "./event-sink.js";
+import { Frame, FRAME_HEADER, FrameError, frame, writeFrameHeader } from "./frame.js";
+import { log } from "./log.js";
+import { Event, LARGE_MESSAGE, MESSAGE_OVERHEAD, RECEIVE_WINDOW, SEND_WINDOW } from "./shared.js";
+
+const BATCH = 64 << 10;
+/** Credits go back to the main thread in slices this big: a waiting sender wakes once per slice. */
+const CREDIT_SLICE = SEND_WINDOW >>> 2;
+/** After an unannounced disconnect, how long to wait for the fabric's "exited" notice. */
+const LOST_GRACE_MS = 2000;
+
+export type LostReason = "exited" | "connection lost";
+
+/** What a peer needs from the I/O thread around it. */
+export interface PeerHost {
+  readonly sink: EventSink;
+  /** Set when the process exits: inbound messages are dropped, every peer is asked for acks. */
+  readonly flushing: boolean;
+  /** Makes sure a connection to `peer` exists or is being made. */
+  connect(peer: Peer): void;
+  /** Something the end-of-run flush or the credit pass may care about changed. */
+  changed(peer: Peer): void;
+}
+
+const encoder = new TextEncoder();
+
+export class Peer {
+  /** The link id the main thread knows this peer by (the first one either side gave it). */
+  readonly eventId: number;
+  conn: Connection | undefined;
+  failed: LostReason | undefined;
+  exited = false;
+
+  private out: Buffer[] = [];
+  private batch: Buffer | undefined;
+  private batchPos = 0;
+  private queuedPayload = 0;
+  private uncredited = 0;
+  private outstanding = 0;
+  private paused = false;
+  private pingsSent = 0;
+  private pongsSeen = 0;
+  private unacked = false;
+  private lostTimer: NodeJS.Timeout | undefined;
+  private senderOpen = false;
+  private receiverOpen = false;
+  private byeSent = false;
+
+  constructor(
+    readonly pid: Pid,
+    id: number,
+    private readonly host: PeerHost,
+  ) {
+    this.eventId = id;
+  }
+
+  // --- outbound --------------------------------------------------------------------------
+
+  /** Queues one message whose encoding is `src[start, start + length)` (copied). */
+  queueData(src: Buffer, start: number, length: number): void {
+    if (this.failed) return;
+    const at = this.reserve(Frame.Data, length);
+    const batch = this.batch!;
+    if (length <= 64) for (let i = 0; i < length; i++) batch[at + i] = src[start + i]!;
+    else src.copy(batch, at, start, start + length);
+    this.queuedPayload += length + MESSAGE_OVERHEAD;
+    this.unacked = true;
+  }
+
+  /** Queues one large message, without copying it. */
+  queueLarge(bytes: Buffer): void {
+    if (this.failed) return;
+    this.reserve(Frame.Data, 0);
+    this.batch!.writeUInt32BE(bytes.length + 1, this.batchPos - FRAME_HEADER);
+    this.cutBatch();
+    this.out.push(bytes);
+    this.queuedPayload += bytes.length + MESSAGE_OVERHEAD;
+    this.unacked = true;
+  }
+
+  /** Queues a frame with a small body. */
+  queueFrame(type: Frame, body?: Uint8Array): void {
+    if (this.failed) return;
+    const at = this.reserve(type, body?.length ?? 0);
+    if (body) this.batch!.set(body, at);
+    if (type === Frame.End) this.unacked = true;
+  }
+
+  private reserve(type: Frame, length: number): number {
+    const size = FRAME_HEADER + length;
+    if (!this.batch || this.batchPos + size > this.batch.length) {
+      this.cutBatch();
+      this.batch = Buffer.allocUnsafe(Math.max(BATCH, size));
+      this.batchPos = 0;
+    }
+    writeFrameHeader(this.batch, this.batchPos, type, length);
+    this.batchPos += size;
+    return this.batchPos - length;
+  }
+
+  private cutBatch(): void {
+    if (this.batch && this.batchPos > 0) {
+      this.out.push(this.batch.subarray(0, this.batchPos));
+      this.batch = this.batch.length - this.batchPos >= 4096 ? this.batch.subarray(this.batchPos) : undefined;
+    }
+    this.batchPos = 0;
+  }
+
+  get hasQueued(): boolean {
+    return this.out.length > 0 || this.batchPos > 0;
+  }
+
+  /** Writes everything queued, in one corked write, once connected (and not saying goodbye). */
+  flush(): void {
+    const c = this.conn;
+    if (!c || !c.peer || !c.writable || !this.hasQueued || this.byeSent) return;
+    this.cutBatch();
+    const socket = c.socket;
+    const written = this.queuedPayload;
+    this.queuedPayload = 0;
+    const last = this.out.length - 1;
+    // Credit once the kernel has the bytes (the write callback), not when the socket drains
+    // completely: the window then refills while the kernel still has data to send.
+    const credit = (): void => {
+      this.uncredited += written;
+      this.host.changed(this);
+    };
+    socket.cork();
+    for (let i = 0; i <= last; i++) socket.write(this.out[i]!, i === last ? credit : undefined);
+    socket.uncork();
+    this.out = [];
+    this.host.changed(this);
+  }
+
+  /**
+   * Credit owed to the main thread's send window now. Only whole slices: while it waits for
+   * credit, at least 3/4 of its window is on its way here, so a slice always comes.
+   */
+  takeCredit(): number {
+    if (this.uncredited < CREDIT_SLICE) return 0;
+    const n = this.uncredited;
+    this.uncredited = 0;
+    return n;
+  }
+
+  get owesCredit(): boolean {
+    return this.uncredited >= CREDIT_SLICE;
+  }
+
+  // --- channel ends and the connection's lifetime -----------------------------------------
+
+  /** A channel end was made in this process: connect if not yet. */
+  open(end: "sender" | "receiver"): void {
+    if (end === "sender") this.senderOpen = true;
+    else this.receiverOpen = true;
+    this.host.connect(this);
+  }
+
+  /** The Sender was closed: the remote sees end-of-stream after what was sent before. */
+  end(): void {
+    this.senderOpen = false;
+    this.queueFrame(Frame.End);
+  }
+
+  /** The Receiver was dropped. */
+  drop(): void {
+    this.receiverOpen = false;
+  }
+
+  /** Whether this side needs the connection no more: no channel end, nothing unacknowledged. */
+  private get idle(): boolean {
+    return !this.senderOpen && !this.receiverOpen && !this.hasQueued && !this.unacked && this.pongsSeen === this.pingsSent;
+  }
+
+  /**
+   * Closes the connection when the last channel between the two processes is gone (SPEC §2).
+   * Either side, once idle, gets what it sent acknowledged and says Bye; the other answers
+   * ByeOk if it is idle too (then both close) or ByeNo. Nothing is written while a Bye is
+   * unanswered, so no message can be caught in a closing connection.
+   */
+  closeIfIdle(): void {
+    const c = this.conn;
+    if (!c?.peer || c.closed || this.byeSent || this.failed || this.host.flushing) return;
+    if (this.senderOpen || this.receiverOpen || this.hasQueued) return;
+    if (this.unacked) return this.requestAck();
+    if (this.pongsSeen !== this.pingsSent) return;
+    this.byeSent = true;
+    c.socket.write(frame(Frame.Bye));
+  }
+
+  private onBye(c: Connection): void {
+    if (this.byeSent ? !this.senderOpen && !this.receiverOpen && !this.hasQueued : this.idle) {
+      c.socket.write(frame(Frame.ByeOk));
+      this.closeGracefully(c);
+    } else {
+      c.socket.write(frame(Frame.ByeNo));
+    }
+  }
+
+  private onByeAnswer(c: Connection, ok: boolean): void {
+    if (!this.byeSent) return; // we closed on the peer's own Bye already
+    this.byeSent = false;
+    if (ok) this.closeGracefully(c);
+    else this.flush();
+    this.host.changed(this);
+  }
+
+  /**
+   * Ends `c` without failing anything. With `reconnect`, what still needs a connection gets a
+   * new one (not when the peer's own new connection is about to be accepted).
+   */
+  closeGracefully(c: Connection, reconnect = true): void {
+    c.graceful = true;
+    this.byeSent = false;
+    if (this.conn === c) this.conn = undefined;
+    c.socket.end();
+    if (reconnect && (this.senderOpen || this.receiverOpen || this.hasQueued)) this.host.connect(this);
+  }
+
+  /** Whether a Bye of ours waits for its answer (the peer then dials anew only after closing). */
+  get closing(): boolean {
+    return this.byeSent;
+  }
+
+  // --- connection ------------------------------------------------------------------------
+
+  /** The handshake made `c` this peer's connection. */
+  attach(c: Connection): void {
+    c.peer = this;
+    this.conn = c;
+    if (this.lostTimer) clearTimeout(this.lostTimer);
+    this.lostTimer = undefined;
+    if (this.host.flushing) this.requestAck();
+    this.flush();
+    this.read();
+  }
+
+  /** The socket of `c` closed. Frames it delivered before are still read first. */
+  closed(c: Connection): void {
+    c.closed = true;
+    if (c === this.conn && !c.graceful) this.read();
+  }
+
+  /** The fabric reported this process's exit. */
+  markExited(): void {
+    this.exited = true;
+    if (!this.conn) this.afterDisconnect(); // else its close comes, after what it delivered
+  }
+
+  private afterDisconnect(): void {
+    this.conn = undefined;
+    if (this.failed) return;
+    if (this.exited) return this.fail("exited");
+    this.lostTimer ??= setTimeout(() => this.fail(this.exited ? "exited" : "connection lost"), LOST_GRACE_MS);
+  }
+
+  /** Ends this peer for good: the main thread fails its channels after what was received. */
+  fail(reason: LostReason): void {
+    if (this.failed) return;
+    if (this.lostTimer) clearTimeout(this.lostTimer);
+    this.failed = reason;
+    this.out = [];
+    this.batch = undefined;
+    this.batchPos = 0;
+    this.conn?.destroy();
+    this.host.sink.emit(Event.Lost, this.eventId, encoder.encode(reason));
+    this.host.changed(this);
+  }
+
+  // --- inbound ---------------------------------------------------------------------------
+
+  /** The main thread consumed `n` bytes of our messages. */
+  consumed(n: number): void {
+    this.outstanding -= n;
+    if (this.paused) this.read();
+  }
+
+  /** Resumes reading after the event ring had no room. */
+  resume(): void {
+    if (this.paused) this.read();
+  }
+
+  /**
+   * Reads every complete frame while the main thread can take them; pauses otherwise.
+   * Consecutive small messages of one chunk go to the main thread as one record of raw frames:
+   * one copy and one ring record for the run instead of one per message.
+   */
+  read(): void {
+    const c = this.conn;
+    if (!c) return;
+    const d = c.decoder;
+    let run = -1; // start of the current run of data frames in d.source, or -1
+    let runEnd = 0;
+    try {
+      while (this.host.flushing || (this.outstanding < RECEIVE_WINDOW && !this.host.sink.stalled)) {
+        if (!d.next()) {
+          if (run >= 0) this.emitRun(d.source, run, runEnd);
+          run = -1;
+          if (this.paused) {
+            this.paused = false;
+            if (!c.closed) c.socket.resume();
+          }
+          if (c.closed && this.conn === c) this.afterDisconnect();
+          this.flush();
+          return;
+        }
+        const length = d.end - d.start;
+        const inRun = d.type === Frame.Data && !this.host.flushing && length < LARGE_MESSAGE && d.start >= FRAME_HEADER;
+        if (inRun && run >= 0 && d.start - FRAME_HEADER === runEnd) {
+          runEnd = d.end;
+        } else {
+          if (run >= 0) this.emitRun(d.source, run, runEnd);
+          run = -1;
+          if (inRun) {
+            run = d.start - FRAME_HEADER;
+            runEnd = d.end;
+          } else {
+            this.onFrame(c, d.type, d.body);
+            if (this.conn !== c) return; // closed gracefully
+          }
+        }
+        if (d.type === Frame.Data) this.outstanding += length + MESSAGE_OVERHEAD;
+      }
+      if (run >= 0) this.emitRun(d.source, run, runEnd);
+    } catch (e) {
+      log(`closing the connection to ${this.pid}: ${(e as Error).message}`);
+      c.destroy();
+      return;
+    }
+    if (!this.paused) {
+      this.paused = true;
+      c.socket.pause();
+    }
+    this.flush();
+  }
+
+  private emitRun(source: Buffer, start: number, end: number): void {
+    this.host.sink.emit(Event.Data, this.eventId, source, end, start);
+  }
+
+  private onFrame(c: Connection, type: Frame, body: Buffer): void {
+    switch (type) {
+      case Frame.Data:
+        if (this.host.flushing) return;
+        if (body.length >= LARGE_MESSAGE) this.host.sink.emitLarge(Event.DataLarge, this.eventId, body);
+        else this.host.sink.emit(Event.Data, this.eventId, frame(Frame.Data, body));
+        return;
+      case Frame.End:
+        this.host.sink.emit(Event.End, this.eventId);
+        return;
+      case Frame.Ping:
+        this.queueFrame(Frame.Pong, body);
+        return;
+      case Frame.Pong:
+        if (body.length !== 4) throw new FrameError("malformed pong");
+        this.pongsSeen = body.readUInt32BE(0);
+        this.host.changed(this);
+        return;
+      case Frame.Bye:
+        return this.onBye(c);
+      case Frame.ByeOk:
+      case Frame.ByeNo:
+        return this.onByeAnswer(c, type === Frame.ByeOk);
+      default:
+        throw new FrameError(`unexpected frame type ${type} after the handshake`);
+    }
+  }
+
+  // --- exit flush ------------------------------------------------------------------------
+
+  /** Asks the peer to confirm it has received everything sent so far. */
+  requestAck(): void {
+    if (!this.unacked || this.failed) return;
+    this.unacked = false;
+    const seq = Buffer.allocUnsafe(4);
+    seq.writeUInt32BE(++this.pingsSent, 0);
+    this.queueFrame(Frame.Ping, seq);
+    this.flush();
+  }
+
+  /** Whether everything sent is acknowledged, or the peer is gone. */
+  get settled(): boolean {
+    return this.failed !== undefined || (!this.unacked && !this.hasQueued && this.pongsSeen === this.pingsSent);
+  }
+}

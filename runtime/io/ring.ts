@@ -1,0 +1,129 @@
+// A single-producer single-consumer queue of records on a SharedArrayBuffer, shared by the
+// main thread and the I/O thread. Records never wrap: one that does not fit before the end
+// leaves a pad marker and starts again at offset 0, so a consumer always sees a record as
+// one contiguous slice it can decode in place.
+//
+// Record: u32 payload length | u8 kind | 3 bytes unused | u32 argument | payload, padded to 4.
+
+const HEAD = 0; // Int32 index: bytes ever published by the producer (wrapping u32)
+const TAIL = 1; // Int32 index: bytes ever released by the consumer (wrapping u32)
+const HEADER_BYTES = 64; // keeps head and tail off the data's cache lines
+const RECORD_HEADER = 12;
+const PAD = 0xffffffff;
+
+/** Bytes a record with `payload` bytes occupies in a ring. */
+export function recordSize(payload: number): number {
+  return (RECORD_HEADER + payload + 3) & ~3;
+}
+
+/** Allocates the shared memory of a ring with room for `capacity` bytes (a power of two). */
+export function allocateRing(capacity: number): SharedArrayBuffer {
+  if (capacity < 64 || (capacity & (capacity - 1)) !== 0) throw new RangeError(`ring capacity ${capacity} is not a power of two >= 64`);
+  return new SharedArrayBuffer(HEADER_BYTES + capacity);
+}
+
+/**
+ * One side's view of a ring. The producer calls {@link reserve} then {@link publish}; the
+ * consumer calls {@link next} until it returns false, then {@link release}. Head and tail are
+ * published once per batch, which is what makes a batch of small records cheap.
+ */
+export class Ring {
+  /** The ring's bytes; record payloads are at `[offset, offset + length)`. */
+  readonly bytes: Buffer;
+  readonly view: DataView;
+  private readonly words: Int32Array;
+  private readonly capacity: number;
+  private readonly mask: number;
+  private cursor: number; // producer: unpublished head; consumer: unreleased tail
+
+  /** Set by {@link next}: the current record. */
+  kind = 0;
+  arg = 0;
+  offset = 0;
+  length = 0;
+
+  constructor(shared: SharedArrayBuffer, readonly role: "producer" | "consumer") {
+    this.capacity = shared.byteLength - HEADER_BYTES;
+    this.mask = this.capacity - 1;
+    this.words = new Int32Array(shared, 0, 2);
+    this.bytes = Buffer.from(shared, HEADER_BYTES, this.capacity);
+    this.view = new DataView(shared, HEADER_BYTES, this.capacity);
+    this.cursor = Atomics.load(this.words, role === "producer" ? HEAD : TAIL) >>> 0;
+  }
+
+  /** The largest payload a record can carry in this ring. */
+  get maxPayload(): number {
+    return (this.capacity >>> 1) - RECORD_HEADER;
+  }
+
+  /**
+   * Reserves a record; returns the offset of its payload in {@link bytes}, or -1 when the
+   * ring is full. The record becomes visible at the next {@link publish}.
+   */
+  reserve(kind: number, arg: number, length: number): number {
+    const size = recordSize(length);
+    const tail = Atomics.load(this.words, TAIL) >>> 0;
+    let pos = this.cursor & this.mask;
+    const toEnd = this.capacity - pos;
+    const needed = toEnd < size ? toEnd + size : size;
+    if (((this.cursor - tail) >>> 0) + needed > this.capacity) return -1;
+    if (toEnd < size) {
+      this.view.setUint32(pos, PAD, true);
+      this.cursor = (this.cursor + toEnd) >>> 0;
+      pos = 0;
+    }
+    this.view.setUint32(pos, length, true);
+    this.view.setUint8(pos + 4, kind);
+    this.view.setUint32(pos + 8, arg, true);
+    this.cursor = (this.cursor + size) >>> 0;
+    return pos + RECORD_HEADER;
+  }
+
+  /** Reserves a record and copies `payload[0, length)` into it; false when the ring is full. */
+  write(kind: number, arg: number, payload?: Uint8Array, length = payload ? payload.length : 0): boolean {
+    const at = this.reserve(kind, arg, length);
+    if (at < 0) return false;
+    if (!payload) return true;
+    const bytes = this.bytes;
+    if (length <= 64) {
+      for (let i = 0; i < length; i++) bytes[at + i] = payload[i]!;
+    } else {
+      bytes.set(length === payload.length ? payload : payload.subarray(0, length), at);
+    }
+    return true;
+  }
+
+  /** Makes every reserved record visible to the consumer. */
+  publish(): void {
+    Atomics.store(this.words, HEAD, this.cursor | 0);
+  }
+
+  /** Whether the producer has published records the consumer has not read. */
+  hasData(): boolean {
+    return (Atomics.load(this.words, HEAD) >>> 0) !== this.cursor;
+  }
+
+  /** Moves to the next published record (sets kind, arg, offset, length); false when none. */
+  next(): boolean {
+    const head = Atomics.load(this.words, HEAD) >>> 0;
+    if (head === this.cursor) return false;
+    let pos = this.cursor & this.mask;
+    let length = this.view.getUint32(pos, true);
+    if (length === PAD) {
+      this.cursor = (this.cursor + this.capacity - pos) >>> 0;
+      pos = 0;
+      length = this.view.getUint32(0, true);
+    }
+    this.kind = this.view.getUint8(pos + 4);
+    this.arg = this.view.getUint32(pos + 8, true);
+    this.offset = pos + RECORD_HEADER;
+    this.length = length;
+    this.cursor = (this.cursor + recordSize(length)) >>> 0;
+    return true;
+  }
+
+  /** Gives the space of every record read so far back to the producer. */
+  release(): void {
+    Atomics.store(this.words, TAIL, this.cursor | 0);
+  }
+}

@@ -1,0 +1,124 @@
+// The memory the main thread and the I/O thread share, and the vocabulary of the records they
+// exchange through it. Both threads import this file, so the two sides cannot disagree.
+import { allocateRing } from "./ring.js";
+
+/** Main → I/O records. Channel records carry a link id (see {@link MAIN_FIRST_ID}) as argument. */
+export enum Command {
+  /** Names a link: payload is the remote pid (UTF-8). */
+  Link = 1,
+  /** A Sender to the link's pid was made: a connection is made if there is none. */
+  OpenSender,
+  /** A Receiver from the link's pid was made: a connection is made if there is none. */
+  OpenReceiver,
+  /** The Receiver was dropped (messages that still arrive wait for a next one). */
+  Drop,
+  /** One message: payload is its encoding. */
+  Send,
+  /** One message too large for the ring: its encoding waits on the message port. */
+  SendLarge,
+  /** The Sender was closed: the remote sees end-of-stream after everything sent before. */
+  End,
+  /** The main thread consumed this many more bytes of the link's inbound messages. */
+  Consumed,
+  /** A spawn request: argument is its id; payload is u32 length + resources JSON + spawn argument. */
+  Spawn,
+  /** The process is exiting: get everything sent acknowledged, then report {@link Event.Flushed}. */
+  Flush,
+}
+
+/** I/O → main records. */
+export enum Event {
+  /** Names a link the I/O thread learnt of first (an inbound connection): payload is the pid. */
+  Link = 1,
+  /** Inbound messages: payload is their data frames as they came (see frame.ts). */
+  Data,
+  /** One inbound message too large for the ring: its encoding waits on the message port. */
+  DataLarge,
+  /** The remote closed its Sender: end-of-stream after the messages before. */
+  End,
+  /** The remote is gone: payload is the reason ("exited" or "connection lost"). */
+  Lost,
+  /** The I/O thread passed this many more bytes of the link's messages on to the network. */
+  Credit,
+  /** A spawn succeeded: argument is the request id, payload the new pid. */
+  Spawned,
+  /** A spawn failed: argument is the request id, payload the message. */
+  SpawnFailed,
+  /** Everything sent is acknowledged or its receiver is gone (answer to {@link Command.Flush}). */
+  Flushed,
+}
+
+/** Indexes of the Int32 words shared by the two threads. */
+export enum Word {
+  /** Bumped by the I/O thread whenever it publishes events or frees command space. */
+  EventSeq,
+  /** 1 while the main thread sleeps (or is about to) waiting for {@link EventSeq}. */
+  MainSleeping,
+  /** Bumped by the main thread whenever it publishes commands or frees event space. */
+  CommandSeq,
+  /** 1 while the I/O thread sleeps (or is about to) waiting for {@link CommandSeq}. */
+  IoSleeping,
+  /** 1 while the main thread needs Credit events promptly (a send waits for window). */
+  CreditWanted,
+  /** 1 while the main thread has commands waiting for room in the command ring. */
+  CommandSpaceWanted,
+  /** 1 while the I/O thread has events waiting for room in the event ring. */
+  EventSpaceWanted,
+  /** 0 while starting, 1 once the I/O thread runs, 2 once it has failed for good. */
+  State,
+  Count,
+}
+
+export const IO_STARTING = 0;
+export const IO_RUNNING = 1;
+export const IO_FAILED = 2;
+
+/** Ring sizes: a few MiB each bound what the two threads hold between them. */
+const COMMAND_RING = 2 << 20;
+const EVENT_RING = 2 << 20;
+
+/**
+ * Messages at least this large travel between the threads by transfer on a MessagePort instead
+ * of being copied through a ring.
+ */
+export const LARGE_MESSAGE = 256 << 10;
+
+/**
+ * What each message counts for in the windows besides its bytes, so that a window also bounds
+ * the number of small messages (and the ring records and frames they take).
+ */
+export const MESSAGE_OVERHEAD = 64;
+
+/** How many bytes of one link's messages may be on their way before a send waits. */
+export const SEND_WINDOW = 16 << 20;
+/** How many bytes of one link's inbound messages the main thread may hold unconsumed. */
+export const RECEIVE_WINDOW = 16 << 20;
+
+/** The shared memory of one process's main/I/O pair. */
+export interface SharedMemory {
+  readonly words: SharedArrayBuffer;
+  readonly commands: SharedArrayBuffer;
+  readonly events: SharedArrayBuffer;
+}
+
+export function allocateShared(): SharedMemory {
+  return {
+    words: new SharedArrayBuffer(Word.Count * 4),
+    commands: allocateRing(COMMAND_RING),
+    events: allocateRing(EVENT_RING),
+  };
+}
+
+/** The link ids the main thread allocates are even, those the I/O thread allocates odd. */
+export const MAIN_FIRST_ID = 2;
+export const IO_FIRST_ID = 1;
+
+type WaitAsync = (
+  typedArray: Int32Array,
+  index: number,
+  value: number,
+  timeout?: number,
+) => { async: false; value: "not-equal" | "timed-out" } | { async: true; value: Promise<"ok" | "timed-out"> };
+
+/** Atomics.waitAsync (Node 16+; the ES2023 lib this project targets does not declare it). */
+export const waitAsync: WaitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;

@@ -1,0 +1,226 @@
+// The I/O thread: one worker_thread per process holding every socket (docs/design.md §5).
+// It sleeps in its event loop; the main thread wakes it through Atomics on the command word.
+import { createServer } from "node:net";
+import { receiveMessageOnPort, workerData, type MessagePort } from "node:worker_threads";
+import { copyBytes } from "../codec/index.js";
+import type { Pid } from "../pid.js";
+import { Control } from "./control.js";
+import { EventSink } from "./event-sink.js";
+import { DEFAULT_MAX_FRAME } from "./frame.js";
+import { log } from "./log.js";
+import type { Peer } from "./peer.js";
+import { Peers, type ThreadHost } from "./peers.js";
+import { Ring } from "./ring.js";
+import { Command, Event, IO_FAILED, IO_RUNNING, waitAsync, Word, type SharedMemory } from "./shared.js";
+
+/** What the main thread hands the I/O thread (see index.ts). */
+export interface ThreadData {
+  readonly pid: Pid;
+  readonly fabric: { host: string; port: number };
+  readonly secret: string;
+  readonly listenFd: number;
+  readonly maxFrame?: number;
+  readonly shared: SharedMemory;
+  readonly port: MessagePort;
+}
+
+/**
+ * Bounds of the look for an answer (see IoThread.awaitAnswer). CONSTELLATION_IO_SPIN_US sets
+ * the longest look in µs; 0 turns it off.
+ */
+const SPIN_MAX_US = Number(process.env.CONSTELLATION_IO_SPIN_US ?? 150);
+const SPIN_MIN_US = 10;
+const SPIN_RETRY_AFTER = 256;
+
+class IoThread implements ThreadHost {
+  readonly sink: EventSink;
+  flushing = false;
+  private flushed = false;
+  private readonly words: Int32Array;
+  private readonly commands: Ring;
+  private readonly peers: Peers;
+  private readonly control: Control;
+  private readonly dirty = new Set<Peer>();
+  private afterIoScheduled = false;
+  private spinUs = SPIN_MAX_US;
+  private spinSkipped = 0;
+  private spinning = false;
+
+  constructor(private readonly data: ThreadData) {
+    this.words = new Int32Array(data.shared.words);
+    this.commands = new Ring(data.shared.commands, "consumer");
+    this.sink = new EventSink(data.shared.events, this.words, data.port);
+    this.peers = new Peers(data.pid, this, data.maxFrame ?? DEFAULT_MAX_FRAME);
+    this.control = new Control(data.fabric, data.pid, data.secret, this.sink, (pid) => this.peers.markExited(pid), () => this.afterIo());
+    createServer({ noDelay: true }, (socket) => this.peers.accept(socket))
+      .on("error", (e) => log(`listener (fd ${data.listenFd}): ${e.message}`))
+      .listen({ fd: data.listenFd });
+  }
+
+  start(): void {
+    Atomics.store(this.words, Word.State, IO_RUNNING);
+    Atomics.notify(this.words, Word.State);
+    this.cycle();
+  }
+
+  changed(peer: Peer): void {
+    this.dirty.add(peer);
+    if (this.afterIoScheduled) return;
+    this.afterIoScheduled = true;
+    setImmediate(() => {
+      this.afterIoScheduled = false;
+      this.afterIo();
+    });
+  }
+
+  /** Runs the commands the main thread published, then goes back to sleep. */
+  private cycle(): void {
+    this.drain();
+    this.sleep();
+  }
+
+  private drain(): void {
+    const ring = this.commands;
+    while (ring.next()) this.onCommand(ring.kind as Command, ring.arg, ring.offset, ring.length);
+    ring.release();
+    if (Atomics.load(this.words, Word.CommandSpaceWanted) !== 0) this.sink.wake();
+    this.afterIo();
+  }
+
+  /**
+   * Having just woken a sleeping main thread (a message it waited for), looks for its answer a
+   * little while before sleeping: a request–response then costs one thread wake-up less per
+   * side (~30 µs here; perf-reference.md §1). The look lasts what answers took lately, and
+   * stops being tried when they do not come.
+   */
+  private awaitAnswer(): void {
+    if (this.flushing || this.spinning || SPIN_MAX_US <= 0) return;
+    if (this.spinUs === 0) {
+      if (++this.spinSkipped >= SPIN_RETRY_AFTER) this.spinUs = SPIN_MAX_US;
+      return;
+    }
+    // While we look, the main thread sees us awake and does not notify; our armed waitAsync stays.
+    if (Atomics.compareExchange(this.words, Word.IoSleeping, 1, 0) !== 1) return;
+    this.spinning = true;
+    const start = performance.now();
+    let answered = false;
+    while (performance.now() - start < this.spinUs / 1000) {
+      if (this.commands.hasData()) {
+        answered = true;
+        break;
+      }
+    }
+    this.spinUs = answered ? SPIN_MAX_US : this.spinUs >> 1 < SPIN_MIN_US ? 0 : this.spinUs >> 1;
+    this.spinSkipped = 0;
+    if (answered) this.drain();
+    Atomics.store(this.words, Word.IoSleeping, 1);
+    this.spinning = false;
+    if (this.commands.hasData()) setImmediate(() => this.drain()); // arrived as we stopped looking
+  }
+
+  private sleep(): void {
+    const seq = Atomics.load(this.words, Word.CommandSeq);
+    if (this.commands.hasData()) return void setImmediate(() => this.cycle());
+    Atomics.store(this.words, Word.IoSleeping, 1);
+    if (this.commands.hasData()) {
+      Atomics.store(this.words, Word.IoSleeping, 0);
+      return void setImmediate(() => this.cycle());
+    }
+    const wait = waitAsync(this.words, Word.CommandSeq, seq);
+    const wake = (): void => {
+      Atomics.store(this.words, Word.IoSleeping, 0);
+      this.cycle();
+    };
+    if (wait.async) void wait.value.then(wake);
+    else setImmediate(wake);
+  }
+
+  private onCommand(kind: Command, arg: number, offset: number, length: number): void {
+    const bytes = this.commands.bytes;
+    switch (kind) {
+      case Command.Link:
+        return this.peers.alias(arg, bytes.toString("utf8", offset, offset + length) as Pid);
+      case Command.OpenSender:
+      case Command.OpenReceiver:
+        return this.touch(this.peers.get(arg)).open(kind === Command.OpenSender ? "sender" : "receiver");
+      case Command.Drop:
+        return this.touch(this.peers.get(arg)).drop();
+      case Command.Send:
+        return this.touch(this.peers.get(arg)).queueData(bytes, offset, length);
+      case Command.SendLarge: {
+        const message = receiveMessageOnPort(this.data.port)?.message as Uint8Array;
+        const peer = this.touch(this.peers.get(arg));
+        return peer.queueLarge(Buffer.from(message.buffer, message.byteOffset, message.byteLength));
+      }
+      case Command.End:
+        return this.touch(this.peers.get(arg)).end();
+      case Command.Consumed:
+        return this.peers.get(arg).consumed(this.commands.view.getUint32(offset, true));
+      case Command.Spawn:
+        return this.spawn(arg, offset, length);
+      case Command.Flush:
+        this.flushing = true;
+        for (const peer of this.peers.all()) {
+          if (peer.hasQueued) this.peers.connect(peer);
+          peer.requestAck();
+          peer.resume();
+        }
+        return;
+      default:
+        throw new Error(`unknown command ${String(kind)}`);
+    }
+  }
+
+  private touch(peer: Peer): Peer {
+    this.dirty.add(peer);
+    this.peers.connect(peer);
+    return peer;
+  }
+
+  private spawn(id: number, offset: number, length: number): void {
+    const view = this.commands.view;
+    const jsonLength = view.getUint32(offset, true);
+    const json = this.commands.bytes.toString("utf8", offset + 4, offset + 4 + jsonLength);
+    const onPort = view.getUint8(offset + 4 + jsonLength) === 1;
+    const arg = onPort
+      ? (receiveMessageOnPort(this.data.port)?.message as Uint8Array)
+      : copyBytes(this.commands.bytes.subarray(offset + 5 + jsonLength, offset + length));
+    this.control.spawn(id, JSON.parse(json), arg);
+  }
+
+  afterIo(): void {
+    if (this.sink.stalled && this.sink.retry()) for (const peer of this.peers.all()) peer.resume();
+    for (const peer of this.dirty) {
+      peer.flush();
+      peer.closeIfIdle();
+      const credit = peer.takeCredit();
+      if (credit > 0) {
+        const amount = Buffer.allocUnsafe(4);
+        amount.writeUInt32LE(credit, 0);
+        this.sink.emit(Event.Credit, peer.eventId, amount, 4, 0, false);
+      }
+      if (!peer.owesCredit && !peer.hasQueued) this.dirty.delete(peer);
+    }
+    if (this.flushing && !this.flushed && [...this.peers.all()].every((p) => p.settled)) {
+      this.flushed = true;
+      this.sink.emit(Event.Flushed, 0);
+    }
+    this.sink.publish();
+    if (this.sink.takeWokeSleeper()) this.awaitAnswer();
+  }
+}
+
+const data = workerData as ThreadData;
+const words = new Int32Array(data.shared.words);
+process.on("uncaughtException", (e) => {
+  log(`the I/O thread failed: ${e.stack ?? e.message}`);
+  Atomics.store(words, Word.State, IO_FAILED);
+  Atomics.add(words, Word.EventSeq, 1);
+  Atomics.notify(words, Word.EventSeq);
+  Atomics.notify(words, Word.State);
+  process.exit(1);
+});
+// A pending Atomics.waitAsync does not keep a worker alive, nor does a paused socket
+// (perf-reference.md §7): this timer does.
+setInterval(() => {}, 1 << 30);
+new IoThread(data).start();

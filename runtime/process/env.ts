@@ -1,0 +1,81 @@
+import { ConstellationError } from "../errors.js";
+import { isPid, type Pid } from "../pid.js";
+import type { Resources } from "../resources.js";
+import type { OutputFormat } from "../bridge/local.js";
+import { parseResources } from "../fabric/resources-json.js";
+
+/** What a process of a run knows from its environment (docs/design.md §3). */
+export interface ProcessEnv {
+  readonly pid: Pid;
+  readonly fabric: { readonly host: string; readonly port: number };
+  readonly secret: string;
+  readonly resources: Resources;
+}
+
+/**
+ * This process's role in a run: the bridge (the process the user started: no
+ * `CONSTELLATION_ROLE`), the root, or a spawned child.
+ */
+export type Role =
+  | { readonly role: "bridge"; readonly format: OutputFormat }
+  | ({ readonly role: "root" | "child" } & ProcessEnv);
+
+/** Reads the role from the environment; malformed values are a {@link ConstellationError}. */
+export function readRole(env: NodeJS.ProcessEnv = process.env): Role {
+  const role = env.CONSTELLATION_ROLE;
+  if (role === undefined) return { role: "bridge", format: readFormat(env.CONSTELLATION_FORMAT) };
+  if (role !== "root" && role !== "child") invalid("CONSTELLATION_ROLE", role, '"root" or "child" (or unset in the process you start)');
+  return {
+    role,
+    pid: readPid(required(env, "CONSTELLATION_PID")),
+    fabric: readAddress(required(env, "CONSTELLATION_FABRIC")),
+    secret: readSecret(required(env, "CONSTELLATION_SECRET")),
+    resources: readResources(required(env, "CONSTELLATION_RESOURCES")),
+  };
+}
+
+function invalid(name: string, value: string, expected: string): never {
+  throw new ConstellationError(`${name}=${JSON.stringify(value)} is invalid: expected ${expected}`);
+}
+
+function required(env: NodeJS.ProcessEnv, name: string): string {
+  const value = env[name];
+  if (value === undefined || value === "") {
+    throw new ConstellationError(`${name} is not set, but CONSTELLATION_ROLE=${env.CONSTELLATION_ROLE} is: only the fabric starts processes with a role`);
+  }
+  return value;
+}
+
+function readFormat(value: string | undefined): OutputFormat {
+  if (value === undefined || value === "") return "human";
+  const format = value.toLowerCase();
+  if (format !== "human" && format !== "json") invalid("CONSTELLATION_FORMAT", value, '"human" or "json"');
+  return format;
+}
+
+function readPid(value: string): Pid {
+  if (!isPid(value)) invalid("CONSTELLATION_PID", value, 'a pid "<16 hex digits>@<host>:<port>"');
+  return value;
+}
+
+function readAddress(value: string): { host: string; port: number } {
+  const m = /^(.+):(\d{1,5})$/.exec(value);
+  const port = m ? Number(m[2]) : 0;
+  if (!m || port < 1 || port > 65535) invalid("CONSTELLATION_FABRIC", value, '"<host>:<port>"');
+  return { host: m[1]!.replace(/^\[(.*)\]$/, "$1"), port };
+}
+
+function readSecret(value: string): string {
+  if (!/^(?:[0-9a-f]{2}){16,}$/.test(value)) throw new ConstellationError("CONSTELLATION_SECRET is invalid: expected at least 32 hex digits");
+  return value;
+}
+
+function readResources(value: string): Resources {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    parsed = undefined;
+  }
+  return parseResources(parsed) ?? invalid("CONSTELLATION_RESOURCES", value, 'JSON { "mem": bytes, "cpu": fraction of a core }');
+}

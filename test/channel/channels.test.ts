@@ -1,0 +1,151 @@
+// Channels between real processes: fixtures (test/io/fixtures) run on the built dist/ with the
+// environment and file descriptors the process layer gives (docs/design.md §3).
+import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { Run } from "../io/harness.js";
+
+let run: Run;
+beforeEach(async () => {
+  run = await Run.start();
+});
+afterEach(async () => {
+  await run.close();
+});
+
+/** Runs a root fixture to its end; returns its last JSON line and checks it exited with 0. */
+async function result(fixture: string, arg: Record<string, unknown> = {}): Promise<any> {
+  const root = await run.launch(fixture, arg);
+  const code = await root.exit;
+  expect(code, root.stderr).toBe(0);
+  expect(root.lines.length, root.stderr).toBeGreaterThan(0);
+  return root.lines.at(-1);
+}
+
+describe("delivery", () => {
+  test("await and .block() in both directions; the child ends at end-of-stream", async () => {
+    expect(await result("ping.mjs", { count: 50 })).toEqual({ sum: 2 * (49 * 50) / 2 });
+    const pong = await run.spawned("pong.mjs");
+    expect(await pong.exit).toBe(0);
+    expect(pong.lines).toEqual([{ done: 50 }]);
+  });
+
+  test("100k messages arrive in order, none lost (await)", async () => {
+    expect(await result("stream-out.mjs", { count: 100_000 })).toMatchObject({ received: 100_000, outOfOrder: 0 });
+  });
+
+  test("100k objects arrive in order, none lost (.block() on both ends)", async () => {
+    const r = await result("stream-out.mjs", { count: 100_000, block: true, blockRecv: true, shape: "object" });
+    expect(r).toMatchObject({ received: 100_000, outOfOrder: 0 });
+  });
+
+  test("a 256 MiB message", async () => {
+    expect(await result("big-out.mjs", { mib: 256 })).toMatchObject({ length: 256 * 1024 * 1024, ok: true });
+  });
+
+  test("messages sent before the Receiver exists wait for it, also after their sender exited", async () => {
+    expect(await result("flush-root.mjs", { count: 1000, how: "natural", delay: 500 })).toEqual({ received: 1000, inOrder: true });
+  });
+
+  test("all-to-all: processes that dial each other at once agree on one connection", async () => {
+    const r = await result("mesh.mjs", { n: 4, count: 500 });
+    expect(r.reports).toEqual([{ ok: 1500 }, { ok: 1500 }, { ok: 1500 }, { ok: 1500 }]);
+  });
+});
+
+describe("flow control", () => {
+  test("a sender blocks while its receiver does not read, and loses nothing", async () => {
+    const count = 4096; // 256 MiB in 64 KiB messages: far beyond every buffer on the way
+    const root = await run.launch("slow-out.mjs", { count });
+    const reader = await run.spawned("slow-in.mjs");
+    await run.line(reader, (l) => l.waiting);
+    // Wait until the sender's progress stops: it must be blocked well before the end.
+    let last = -1;
+    for (;;) {
+      await new Promise((r) => setTimeout(r, 500));
+      const sent = root.lines.filter((l) => "sent" in l).at(-1)?.sent ?? 0;
+      if (sent === last) break;
+      last = sent;
+    }
+    expect(last).toBeLessThan(count / 4);
+    reader.child.kill("SIGUSR1");
+    const done = await run.line(root, (l) => "done" in l);
+    expect(done.done).toEqual({ received: count, inOrder: true });
+    expect(await root.exit).toBe(0);
+  });
+});
+
+describe("select", () => {
+  test("takes from whichever has a value and loses nothing on the others", async () => {
+    expect(await result("select.mjs")).toEqual({ left: 2000, right: 2000, ordered: true });
+  });
+
+  test("an aborted recv consumes nothing", async () => {
+    expect(await result("abort.mjs")).toEqual({ aborted: "AbortError", already: "AbortError", next: "go" });
+  });
+});
+
+describe("lifecycle", () => {
+  test("close/dispose ends a Sender; a new one may follow; duplicates and self are refused", async () => {
+    const r = await result("retype-root.mjs");
+    expect(r).toEqual({ numbers: [1, 2, 3], end: "closed", afterEnd: "closed", letters: ["a", "b"], self: "self" });
+    const child = await run.spawned("retype.mjs");
+    expect(await child.exit).toBe(0);
+    expect(child.lines).toEqual([{ duplicate: "duplicate", afterClose: "closed", duplicateReceiver: "duplicate" }]);
+  });
+
+  test.each(["natural", "exit", "throw"])("everything sent is delivered before a process exits (%s)", async (how) => {
+    const r = await result("flush-root.mjs", { count: 20_000, how });
+    expect(r).toEqual({ received: 20_000, inOrder: true });
+    const child = await run.spawned("flush.mjs");
+    expect(await child.exit).toBe(how === "throw" ? 1 : 0);
+  });
+
+  test("a peer killed mid-stream: recv and send fail with ChannelError 'exited'", async () => {
+    const root = await run.launch("kill-root.mjs");
+    await run.line(root, (l) => l.ready);
+    const child = await run.spawned("forever.mjs");
+    child.child.kill("SIGKILL");
+    const r = await run.line(root, (l) => "error" in l);
+    expect(r).toEqual({ error: { name: "ChannelError", reason: "exited", pid: true }, send: "exited" });
+    expect(await root.exit).toBe(0);
+  });
+
+  test("a value that does not match the Receiver's TypeCheck rejects that recv with SchemaError", async () => {
+    const r = await result("schema.mjs");
+    expect(r.first).toEqual({ n: 1 });
+    expect(r.second).toMatchObject({ schema: true, path: "/n" });
+    expect(r.second.message).toMatch(/\{ n: number \}/);
+    expect(r.second.message).toMatch(/\/n must be number/);
+    expect(r.third).toEqual({ n: 2 });
+  });
+
+  test("a refused spawn rejects with SpawnError", async () => {
+    const r = await result("spawn-error.mjs");
+    expect(r.error).toMatchObject({ name: "SpawnError", mem: 100 * 1024 * 1024 });
+    expect(r.error.message).toMatch(/no-such-fixture/);
+  });
+});
+
+describe("connections", () => {
+  test("the connection closes when the last channel goes, and a new channel reopens one", async () => {
+    expect(await result("reconnect.mjs")).toEqual({ echoed: "hi", opened: true, ended: "closed", closed: true, again: "again" });
+  });
+});
+
+describe("hostile input", () => {
+  test("garbage on a process's listener closes that connection, with a logged reason, and harms nothing else", async () => {
+    const { connect } = await import("node:net");
+    const { pidAddress } = await import("../../runtime/pid.js");
+    const root = await run.launch("stream-out.mjs", { count: 50_000 });
+    const { port } = pidAddress(root.pid);
+    for (const garbage of [Buffer.from("GET / HTTP/1.1\r\n\r\n"), Buffer.from([0, 0, 0, 9, 1, 0x7b, 0x7d, 0x7d, 0x7d, 0, 0, 0, 0])]) {
+      const s = connect(port, "127.0.0.1");
+      s.on("error", () => {});
+      s.end(garbage);
+      await new Promise((r) => s.on("close", r));
+    }
+    expect(await root.exit).toBe(0);
+    expect(root.lines.at(-1)).toMatchObject({ received: 50_000, outOfOrder: 0 });
+    expect(root.stderr).toMatch(/closing a connection: frame of|closing a connection: unknown frame type/);
+    expect(root.stderr).toMatch(/closing a connection: hello is not JSON/);
+  });
+});

@@ -1,0 +1,153 @@
+import { describe, expect, test } from "vitest";
+import { closure, register } from "../../runtime/closure.js";
+import { CODEC_VERSION, CodecError, decode, decodeBorrowed, encode } from "../../runtime/codec/index.js";
+import { SchemaError } from "../../runtime/errors.js";
+import { makePid } from "../../runtime/pid.js";
+
+const roundTrip = <T>(v: T): T => decode(encode(v)) as T;
+
+describe("codec round trips", () => {
+  test.each([
+    ["empty string", ""],
+    ["ascii", "hello"],
+    ["unicode", "héllo wörld — ✓ 😀"],
+    ["long string", "x".repeat(100_000)],
+    ["int", 42],
+    ["negative int", -7],
+    ["int32 bounds", 2147483647],
+    ["double", 1.5],
+    ["large", 2 ** 53],
+    ["infinity", -Infinity],
+    ["true", true],
+    ["false", false],
+    ["null", null],
+    ["undefined", undefined],
+    ["bigint", 12345678901234567890n],
+    ["array", [1, "two", [3, null], { four: 4 }]],
+    ["object", { a: 1, b: "x", nested: { list: [true, false], none: null, gone: undefined } }],
+    ["empty containers", { a: [], o: {} }],
+    ["date", new Date(1_700_000_000_000)],
+    ["regexp", /a+b/gi],
+    ["map", new Map<unknown, unknown>([["k", 1], [2, { v: [3] }]])],
+    ["set", new Set([1, "a", 2n])],
+    ["arraybuffer", new Uint8Array([1, 2, 3]).buffer],
+    ["uint8array", new Uint8Array([0, 255, 7])],
+    ["float64array", new Float64Array([1.5, -0, NaN])],
+    ["int32array", new Int32Array([-1, 2 ** 31 - 1])],
+    ["dataview", new DataView(new Uint8Array([9, 8]).buffer)],
+    ["mixed", { when: new Date(0), tags: new Set(["x"]), n: 1 }],
+  ])("%s", (_, value) => {
+    expect(roundTrip(value)).toEqual(value);
+  });
+
+  test("-0 and NaN keep their identity", () => {
+    expect(Object.is(roundTrip(-0), -0)).toBe(true);
+    expect(Number.isNaN(roundTrip(NaN))).toBe(true);
+    expect(Object.is((roundTrip([-0]) as number[])[0], -0)).toBe(true);
+  });
+
+  test("errors keep their class and message", () => {
+    const e = roundTrip(new RangeError("out of range"));
+    expect(e).toBeInstanceOf(RangeError);
+    expect(e.message).toBe("out of range");
+  });
+
+  test("holes, shared references and cycles are kept (structured clone)", () => {
+    // eslint-disable-next-line no-sparse-arrays
+    const holes = roundTrip([1, , 3]);
+    expect(1 in holes).toBe(false);
+    const o = { x: 1 };
+    const shared = roundTrip([o, o]);
+    expect(shared[0]).toBe(shared[1]);
+    const cyclic: { self?: unknown } = {};
+    cyclic.self = cyclic;
+    const back = roundTrip(cyclic);
+    expect(back.self).toBe(back);
+  });
+
+  test("an own __proto__ key stays a plain property", () => {
+    const o = JSON.parse('{"__proto__": {"polluted": true}, "a": 1}');
+    const back = roundTrip(o) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(back)).toBe(Object.prototype);
+    expect(Object.keys(back)).toEqual(["__proto__", "a"]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  test("pids are strings", () => {
+    const pid = makePid("127.0.0.1", 4000);
+    expect(roundTrip({ pid })).toEqual({ pid });
+  });
+
+  test("a large Uint8Array decodes as a view of the bytes received (no copy)", () => {
+    const big = new Uint8Array(8 << 20).fill(7);
+    const bytes = encode(big);
+    const back = decode(bytes) as Uint8Array;
+    expect(back.length).toBe(big.length);
+    expect(back.buffer).toBe(bytes.buffer);
+  });
+
+  test("decodeBorrowed copies out what a view would keep", () => {
+    const bytes = Buffer.from(encode(new Uint8Array([1, 2, 3])));
+    const back = decodeBorrowed(bytes, 0, bytes.length) as Uint8Array;
+    bytes.fill(0);
+    expect([...back]).toEqual([1, 2, 3]);
+  });
+
+  test("functions that are not serializable closures are refused with a clear error", () => {
+    expect(() => encode({ f: () => 1 })).toThrow(CodecError);
+    expect(() => encode({ f: () => 1 })).toThrow(/FnOnce/);
+    expect(() => encode(Symbol("s"))).toThrow(CodecError);
+  });
+
+  test("the version is exported for the handshake", () => {
+    expect(CODEC_VERSION).toBeGreaterThan(0);
+  });
+});
+
+describe("closures", () => {
+  const validateEnv = Object.assign(
+    (env: unknown) => {
+      const ok = typeof (env as { n?: unknown }).n === "number";
+      validateEnv.errors = ok ? null : [{ instancePath: "/n", keyword: "type", message: "must be number" }];
+      return ok;
+    },
+    { errors: null as { instancePath: string; keyword: string; message?: string }[] | null },
+  );
+  register("test/codec#1", ({ n }: { n: number }) => (x: number) => x + n, validateEnv);
+
+  test("a closure round trips at top level, nested in the fast path and in the v8 path", () => {
+    const add = closure("test/codec#1", "Fn", { n: 10 }) as unknown as (x: number) => number;
+    expect((roundTrip(add) as typeof add)(1)).toBe(11);
+    expect((roundTrip({ f: add, xs: [add] }) as { f: typeof add; xs: (typeof add)[] }).xs[0]!(2)).toBe(12);
+    const v8path = roundTrip({ f: add, when: new Date(0), m: new Map([["g", add]]) }) as { f: typeof add; m: Map<string, typeof add> };
+    expect(v8path.f(3)).toBe(13);
+    expect(v8path.m.get("g")!(4)).toBe(14);
+  });
+
+  test("a closure whose captures do not match their types is a SchemaError", () => {
+    const bad = closure("test/codec#1", "Fn", { n: "ten" as unknown as number });
+    expect(() => roundTrip(bad)).toThrow(SchemaError);
+  });
+});
+
+describe("malformed input", () => {
+  test.each([
+    ["empty", []],
+    ["unknown tag", [0x42]],
+    ["truncated int", [5, 1, 2]],
+    ["truncated string", [7, 10, 0, 0, 0, 0x61]],
+    ["array longer than its bytes", [8, 0xff, 0xff, 0xff, 0x7f]],
+    ["stray bytes", [1, 1]],
+    ["bad closure kind", [10, 1, 0, 0, 0, 0x61, 9, 0, 0, 0, 0]],
+    ["bad v8", [0xff, 0x0f, 0x99]],
+  ])("%s throws", (_, bytes) => {
+    expect(() => decode(new Uint8Array(bytes))).toThrow();
+  });
+
+  test("a deep nesting bomb is refused, not a stack overflow", () => {
+    const bytes = new Uint8Array(10_000 * 5 + 1);
+    for (let i = 0; i < 10_000; i++) bytes.set([8, 1, 0, 0, 0], i * 5);
+    bytes[bytes.length - 1] = 2;
+    expect(() => decode(bytes)).toThrow(CodecError);
+  });
+});

@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { ConstellationError } from "../../runtime/errors.js";
+import { readRole } from "../../runtime/process/env.js";
+
+const PID = "0123456789abcdef@127.0.0.1:40000";
+const child = {
+  CONSTELLATION_ROLE: "child",
+  CONSTELLATION_PID: PID,
+  CONSTELLATION_FABRIC: "127.0.0.1:39999",
+  CONSTELLATION_SECRET: "ab".repeat(32),
+  CONSTELLATION_RESOURCES: '{"mem":104857600,"cpu":0.0625}',
+};
+
+describe("readRole", () => {
+  it("is the bridge without CONSTELLATION_ROLE, in the form CONSTELLATION_FORMAT names", () => {
+    expect(readRole({})).toEqual({ role: "bridge", format: "human" });
+    expect(readRole({ CONSTELLATION_FORMAT: "JSON" })).toEqual({ role: "bridge", format: "json" });
+  });
+
+  it("reads a launched process's pid, fabric, secret and resources", () => {
+    expect(readRole(child)).toEqual({
+      role: "child",
+      pid: PID,
+      fabric: { host: "127.0.0.1", port: 39999 },
+      secret: "ab".repeat(32),
+      resources: { mem: 104857600, cpu: 0.0625 },
+    });
+    expect(readRole({ ...child, CONSTELLATION_ROLE: "root", CONSTELLATION_FABRIC: "[::1]:5" })).toMatchObject({ role: "root", fabric: { host: "::1", port: 5 } });
+  });
+
+  it.each([
+    [{ CONSTELLATION_FORMAT: "xml" }, /CONSTELLATION_FORMAT="xml" is invalid: expected "human" or "json"/],
+    [{ ...child, CONSTELLATION_ROLE: "boss" }, /CONSTELLATION_ROLE="boss" is invalid/],
+    [{ ...child, CONSTELLATION_PID: undefined }, /CONSTELLATION_PID is not set, but CONSTELLATION_ROLE=child is/],
+    [{ ...child, CONSTELLATION_PID: "nope" }, /CONSTELLATION_PID="nope" is invalid: expected a pid/],
+    [{ ...child, CONSTELLATION_FABRIC: "localhost" }, /CONSTELLATION_FABRIC="localhost" is invalid/],
+    [{ ...child, CONSTELLATION_FABRIC: "h:70000" }, /CONSTELLATION_FABRIC="h:70000" is invalid/],
+    [{ ...child, CONSTELLATION_SECRET: "xyz" }, /CONSTELLATION_SECRET is invalid: expected at least 32 hex digits/],
+    [{ ...child, CONSTELLATION_RESOURCES: "{" }, /CONSTELLATION_RESOURCES="\{" is invalid/],
+    [{ ...child, CONSTELLATION_RESOURCES: '{"mem":-1,"cpu":1}' }, /CONSTELLATION_RESOURCES=.* is invalid/],
+  ])("refuses malformed values with a clear error (%#)", (env, message) => {
+    expect(() => readRole(env)).toThrow(ConstellationError);
+    expect(() => readRole(env)).toThrow(message);
+  });
+});

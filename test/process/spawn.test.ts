@@ -1,0 +1,102 @@
+import { describe, expect, it } from "vitest";
+import { type ProcessRecord, runProgram } from "./program.js";
+
+const MiB = 1024 * 1024;
+const short = (pid: string): string => pid.slice(0, 7);
+const text = (p: ProcessRecord, fd: 1 | 2): string => p.output[fd].toString("utf8");
+
+/** The child the root names on the stdout line starting with `label `. */
+function childNamed(root: ProcessRecord, label: string): ProcessRecord {
+  const line = text(root, 1).split("\n").find((l) => l.startsWith(`${label} `));
+  const child = root.children.find((c) => c.pid === line?.slice(label.length + 1));
+  if (!child) throw new Error(`no child "${label}" in ${JSON.stringify(text(root, 1))}`);
+  return child;
+}
+
+describe("spawned processes", () => {
+  it("run their closure with the parent's pid, their own pid and resources, the program's arguments and an empty stdin, and may spawn in turn", async () => {
+    const run = await runProgram("spawn-tree.mjs", { args: ["a b", "c"] });
+    const { root } = run;
+    expect(root.children.length).toBe(2);
+    const [first, second] = root.children as [ProcessRecord, ProcessRecord];
+    expect(text(root, 1)).toBe(`spawned ${short(first.pid)}\nspawned ${short(second.pid)}\n`);
+    expect(text(first, 1)).toBe(
+      `first ${short(first.pid)} of ${short(root.pid)} ${JSON.stringify({ mem: 100 * MiB, cpu: 1 / 16 })} true\n${JSON.stringify(["a b", "c"])} 0\n`,
+    );
+    expect(second.children.length).toBe(1);
+    const grandchild = second.children[0]!;
+    expect(text(second, 1)).toBe(
+      `second ${short(second.pid)} of ${short(root.pid)} ${JSON.stringify({ mem: 95 * MiB, cpu: 0.5 })} true\nspawned ${short(grandchild.pid)}\n`,
+    );
+    expect(text(grandchild, 1)).toBe(`grandchild ${short(grandchild.pid)} of ${short(second.pid)} ${JSON.stringify({ mem: 90 * MiB, cpu: 0.25 })} true\n`);
+    for (const p of [root, first, second, grandchild]) {
+      expect(p.exit.status).toEqual({ code: 0 });
+      expect(text(p, 2)).toBe("");
+    }
+    expect(run.code).toBe(0);
+  });
+
+  it("end with the status of SPEC §4 however their closure ends", async () => {
+    const run = await runProgram("child-exits.mjs");
+    const { root } = run;
+    const child = (how: string) => childNamed(root, how);
+    expect(child("settled").exit.status).toEqual({ code: 0 });
+    expect(text(child("settled"), 1)).toBe("settled\n");
+    expect(child("threw").exit.status).toEqual({ code: 1 });
+    expect(text(child("threw"), 2)).toMatch(/Error: boom\n\s+at /);
+    expect(child("rejected").exit.status).toEqual({ code: 1 });
+    expect(text(child("rejected"), 2)).toMatch(/TypeError: async boom\n\s+at /);
+    expect(child("exit").exit.status).toEqual({ code: 7 });
+    expect(child("exitCode").exit.status).toEqual({ code: 9 });
+    expect(child("never").exit.status).toEqual({ code: 13 });
+    expect(text(child("never"), 2)).toContain("never settled");
+    expect(root.exit.status).toEqual({ code: 0 });
+    expect(run.code).toBe(1);
+  });
+
+  it("are killed when they go over their memory, with the reason", async () => {
+    const run = await runProgram("memory-limit.mjs");
+    const [child] = run.root.children;
+    expect(child?.exit).toMatchObject({ status: { signal: "SIGKILL" }, reason: "memory limit 80 MiB exceeded" });
+    expect(run.root.exit.status).toEqual({ code: 0 });
+    expect(run.code).toBe(1);
+  });
+
+  it("are reported killed by a signal from outside", async () => {
+    const run = await runProgram("wait-child.mjs", {
+      onEvent: (event) => {
+        const m = event.type === "output" ? /^child (\d+)/.exec(event.data ?? "") : null;
+        if (m) process.kill(Number(m[1]), "SIGKILL");
+      },
+    });
+    const [child] = run.root.children;
+    expect(child?.exit.status).toEqual({ signal: "SIGKILL" });
+    expect(child?.exit.reason).toBeUndefined();
+    expect(run.code).toBe(1);
+  });
+
+  it("are all stopped by SIGINT to the bridge, and reported", async () => {
+    const run = await runProgram("wait-child.mjs", {
+      args: ["root-waits"],
+      onEvent: (event, bridge) => {
+        if (event.type === "output" && event.data?.startsWith("child ")) process.kill(bridge, "SIGINT");
+      },
+    });
+    const interrupted = { status: { signal: "SIGKILL" }, reason: "the run was interrupted by SIGINT" };
+    expect(run.root.exit).toMatchObject(interrupted);
+    expect(run.root.children[0]?.exit).toMatchObject(interrupted);
+    expect(run.code).toBe(137);
+  });
+
+  it("need a serializable closure and valid resources", async () => {
+    const run = await runProgram("spawn-misuse.mjs");
+    expect(text(run.root, 1).split("\n")).toEqual([
+      expect.stringMatching(/^TypeError: spawn\(\.\.\.\): the closure must be serializable: wrap it in FnOnce\(\.\.\.\)/),
+      expect.stringMatching(/^TypeError: trySpawn\(\.\.\.\): the closure must be serializable: wrap it in FnOnce\(\.\.\.\)/),
+      expect.stringMatching(/^TypeError: spawn\(resources, closure\): resources must be/),
+      "",
+    ]);
+    expect(run.root.children).toEqual([]);
+    expect(run.code).toBe(0);
+  });
+});
