@@ -1,13 +1,6 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-
-/** One event of the machine form (SPEC §5), as parsed from a line. */
-export type JsonEvent =
-  | { type: "start"; pid: string }
-  | { type: "spawn"; pid: string; child: string }
-  | { type: "output"; pid: string; fd: 1 | 2; data?: string; base64?: string }
-  | { type: "close"; pid: string; fd: 1 | 2 }
-  | { type: "exit"; pid: string; status: { code: number } | { signal: string }; reason?: string };
+import type { JsonEvent } from "../fixtures/events.js";
 
 /** A process of a run, rebuilt from its events. */
 export interface ProcessRecord {

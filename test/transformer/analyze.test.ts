@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DiagnosticCode } from "../../transformer/diagnostics.js";
-import { compile, format } from "./fixtures/harness.js";
+import { compile, format, ts } from "./fixtures/harness.js";
 
 const IMPORT = `import { init, spawn, Sender, Receiver, FnOnce, FnMut, Fn, Resources, type Pid } from "constellation-ts";`;
 
@@ -16,6 +16,11 @@ function diagnostics(source: string): string[] {
   const compiled = compile({ "main.ts": source });
   return compiled.analyze().diagnostics.map(format);
 }
+
+// `npm run test:ts6` runs these tests again on TypeScript 6.0: this makes sure it really does.
+it("runs on the compiler under test", () => {
+  expect(ts.version).toBe(process.env.CONSTELLATION_TEST_TYPESCRIPT_VERSION ?? "5.9.3");
+});
 
 describe("finding closures and channels by symbol", () => {
   it("finds the SPEC fibonacci closures, their IDs, kinds, captures and channel types", () => {

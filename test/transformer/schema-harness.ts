@@ -1,6 +1,6 @@
 // Shared by the schema and validator tests: an in-memory program whose declarations give the
 // types to walk, and a loader that imports generated validator code as the rewrite inlines it.
-import ts from "typescript";
+import type * as Ts from "typescript";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -8,6 +8,7 @@ import { pathToFileURL } from "node:url";
 import { envSchema, schemaOf, type JsonSchema, type SchemaContext, type SchemaIssue } from "../../transformer/schema.js";
 import { validatorSource } from "../../transformer/validators.js";
 import type { Validator } from "../../runtime/validator.js";
+import { ts } from "./fixtures/harness.js";
 
 const root = resolve(import.meta.dirname, "../..");
 const dir = resolve(root, "test/transformer/.virtual");
@@ -21,13 +22,13 @@ export type { Pid } from ${JSON.stringify(resolve(root, "runtime/pid.js"))};`;
 export interface Declarations {
   readonly ctx: SchemaContext;
   /** The type of the variable or parameter declared as `name`. */
-  type(name: string): ts.Type;
+  type(name: string): Ts.Type;
   schema(name: string): { schema: JsonSchema; issues: SchemaIssue[] };
 }
 
 /** Compiles `source` (which may import from "constellation-ts"); fails on its type errors. */
 export function declarations(source: string): Declarations {
-  const options: ts.CompilerOptions = {
+  const options: Ts.CompilerOptions = {
     target: ts.ScriptTarget.ES2022,
     module: ts.ModuleKind.ESNext,
     moduleResolution: ts.ModuleResolutionKind.Bundler,
@@ -51,8 +52,8 @@ export function declarations(source: string): Declarations {
   const errors = program.getSemanticDiagnostics(sourceFile).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
   if (errors.length > 0) throw new Error(`the test source does not compile:\n${errors.join("\n")}`);
   const checker = program.getTypeChecker();
-  const named = new Map<string, ts.Node>();
-  const collect = (node: ts.Node): void => {
+  const named = new Map<string, Ts.Node>();
+  const collect = (node: Ts.Node): void => {
     if ((ts.isVariableDeclaration(node) || ts.isParameter(node)) && ts.isIdentifier(node.name)) named.set(node.name.text, node.name);
     ts.forEachChild(node, collect);
   };
