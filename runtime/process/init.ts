@@ -1,5 +1,4 @@
 import { closeSync, readFileSync } from "node:fs";
-import { runLocally } from "../bridge/local.js";
 import { isClosure } from "../closure.js";
 import { decode } from "../codec/index.js";
 import { ConstellationError } from "../errors.js";
@@ -42,8 +41,12 @@ export async function init(resources: Resources = Resources.default()): Promise<
   state = { phase: "running" };
   const role = readRole();
   switch (role.role) {
-    case "bridge":
+    case "bridge": {
+      // Only the bridge needs the fabric and the output formats: loading them lazily keeps
+      // them off every spawned process's start-up.
+      const { runLocally } = await import("../bridge/local.js");
       return runLocally(resources, role.format);
+    }
     case "root":
       start(role);
       return;
