@@ -58,6 +58,12 @@ export class EventSink {
     this.emit(kind, arg);
   }
 
+  /** Whether held events wait and the first of them would now fit: {@link retry} would progress. */
+  get retryable(): boolean {
+    const h = this.held.peek();
+    return h !== undefined && this.ring.fits(h.payload?.length ?? 0);
+  }
+
   /** Moves held events into the ring as far as room allows; true when none are left. */
   retry(): boolean {
     let h: Held | undefined;
@@ -82,9 +88,8 @@ export class EventSink {
 
   /** Wakes the main thread if it sleeps (also when it waits for command-ring room). */
   wake(): void {
-    Atomics.add(this.words, Word.EventSeq, 1);
     if (Atomics.compareExchange(this.words, Word.MainSleeping, 1, 0) === 1) {
-      Atomics.notify(this.words, Word.EventSeq);
+      Atomics.notify(this.words, Word.MainSleeping);
       this.wokeSleeper = true;
     }
   }

@@ -87,21 +87,26 @@ export class Host implements Driver {
     }
   }
 
-  private retryHeld(): void {
+  /** Moves held commands into the ring as far as room allows; true if any moved. */
+  private retryHeld(): boolean {
     let h: Held | undefined;
+    let moved = false;
     while ((h = this.held.peek())) {
       if (!this.commands.write(h.kind, h.arg, h.payload)) break;
       this.held.shift();
+      moved = true;
     }
     if (this.held.length === 0) Atomics.store(this.words, Word.CommandSpaceWanted, 0);
-    this.commands.publish();
-    this.wakeIo();
+    if (moved) {
+      this.commands.publish();
+      this.wakeIo();
+    }
+    return moved;
   }
 
   /** Wakes the I/O thread once per sleep of it: whoever clears its flag notifies. */
   private wakeIo(): void {
-    Atomics.add(this.words, Word.CommandSeq, 1);
-    if (Atomics.compareExchange(this.words, Word.IoSleeping, 1, 0) === 1) Atomics.notify(this.words, Word.CommandSeq);
+    if (Atomics.compareExchange(this.words, Word.IoSleeping, 1, 0) === 1) Atomics.notify(this.words, Word.IoSleeping);
   }
 
   /** A link's sends wait for credit (+1) or no longer do (-1): credits must then wake us. */
@@ -159,13 +164,22 @@ export class Host implements Driver {
 
   /** Handles the events available, or sleeps until some arrive (Driver, for `.block()`). */
   step(): void {
-    const seq = Atomics.load(this.words, Word.EventSeq);
-    if (this.held.length > 0) this.retryHeld();
+    if (this.held.length > 0 && this.retryHeld()) return;
     if (this.pump()) return;
     this.checkAlive();
     Atomics.store(this.words, Word.MainSleeping, 1);
-    if (!this.events.hasData()) Atomics.wait(this.words, Word.EventSeq, seq);
+    if (!this.wanted()) Atomics.wait(this.words, Word.MainSleeping, 1);
+    // A pending waitAsync (see arm) goes on waiting for the flag to be cleared.
     Atomics.store(this.words, Word.MainSleeping, this.armed ? 1 : 0);
+  }
+
+  /**
+   * Looks, with Word.MainSleeping set, for what the I/O thread may have done before it could
+   * see the flag (the protocol of shared.ts's Word): published events, made room for held
+   * commands, or failed.
+   */
+  private wanted(): boolean {
+    return this.events.hasData() || (this.held.length > 0 && this.retryHeld()) || Atomics.load(this.words, Word.State) === IO_FAILED;
   }
 
   hold(): void {
@@ -185,13 +199,9 @@ export class Host implements Driver {
   private arm(): void {
     if (this.armed || this.holds === 0) return;
     this.armed = true;
-    const seq = Atomics.load(this.words, Word.EventSeq);
-    // Held commands wait for room the I/O thread makes: it bumps EventSeq once it has, which
-    // the wait below sees even if that happened since `seq` was read.
-    if (this.held.length > 0) this.retryHeld();
     Atomics.store(this.words, Word.MainSleeping, 1);
-    if (this.events.hasData()) return void setImmediate(this.woken);
-    const wait = waitAsync(this.words, Word.EventSeq, seq);
+    if (this.wanted()) return void setImmediate(this.woken);
+    const wait = waitAsync(this.words, Word.MainSleeping, 1);
     if (wait.async) void wait.value.then(this.woken);
     else setImmediate(this.woken);
   }

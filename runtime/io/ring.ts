@@ -56,17 +56,23 @@ export class Ring {
     return (this.capacity >>> 1) - RECORD_HEADER;
   }
 
+  /** Whether a record with `length` payload bytes would fit now (producer). */
+  fits(length: number): boolean {
+    const size = recordSize(length);
+    const toEnd = this.capacity - (this.cursor & this.mask);
+    const needed = toEnd < size ? toEnd + size : size;
+    return ((this.cursor - (Atomics.load(this.words, TAIL) >>> 0)) >>> 0) + needed <= this.capacity;
+  }
+
   /**
    * Reserves a record; returns the offset of its payload in {@link bytes}, or -1 when the
    * ring is full. The record becomes visible at the next {@link publish}.
    */
   reserve(kind: number, arg: number, length: number): number {
+    if (!this.fits(length)) return -1;
     const size = recordSize(length);
-    const tail = Atomics.load(this.words, TAIL) >>> 0;
     let pos = this.cursor & this.mask;
     const toEnd = this.capacity - pos;
-    const needed = toEnd < size ? toEnd + size : size;
-    if (((this.cursor - tail) >>> 0) + needed > this.capacity) return -1;
     if (toEnd < size) {
       this.view.setUint32(pos, PAD, true);
       this.cursor = (this.cursor + toEnd) >>> 0;

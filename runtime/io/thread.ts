@@ -1,5 +1,5 @@
 // The I/O thread: one worker_thread per process holding every socket (docs/design.md §5).
-// It sleeps in its event loop; the main thread wakes it through Atomics on the command word.
+// It sleeps in its event loop; the main thread wakes it through Atomics on Word.IoSleeping.
 import { createServer } from "node:net";
 import { receiveMessageOnPort, workerData, type MessagePort } from "node:worker_threads";
 import { copyBytes } from "../codec/index.js";
@@ -115,22 +115,24 @@ class IoThread implements ThreadHost {
     if (answered) this.drain();
     Atomics.store(this.words, Word.IoSleeping, 1);
     this.spinning = false;
-    if (this.commands.hasData()) setImmediate(() => this.drain()); // arrived as we stopped looking
+    if (this.wanted) setImmediate(() => this.drain()); // came as we stopped looking: nobody notified
   }
 
+  /** Whether the main thread gave us work: commands, or room for the events we hold. */
+  private get wanted(): boolean {
+    return this.commands.hasData() || this.sink.retryable;
+  }
+
+  /** Sleeps until the main thread clears Word.IoSleeping (the protocol of shared.ts's Word). */
   private sleep(): void {
-    const seq = Atomics.load(this.words, Word.CommandSeq);
-    if (this.commands.hasData()) return void setImmediate(() => this.cycle());
+    if (this.wanted) return void setImmediate(() => this.cycle());
     Atomics.store(this.words, Word.IoSleeping, 1);
-    if (this.commands.hasData()) {
+    if (this.wanted) {
       Atomics.store(this.words, Word.IoSleeping, 0);
       return void setImmediate(() => this.cycle());
     }
-    const wait = waitAsync(this.words, Word.CommandSeq, seq);
-    const wake = (): void => {
-      Atomics.store(this.words, Word.IoSleeping, 0);
-      this.cycle();
-    };
+    const wait = waitAsync(this.words, Word.IoSleeping, 1);
+    const wake = (): void => this.cycle(); // the waker cleared Word.IoSleeping
     if (wait.async) void wait.value.then(wake);
     else setImmediate(wake);
   }
@@ -215,8 +217,8 @@ const words = new Int32Array(data.shared.words);
 process.on("uncaughtException", (e) => {
   log(`the I/O thread failed: ${e.stack ?? e.message}`);
   Atomics.store(words, Word.State, IO_FAILED);
-  Atomics.add(words, Word.EventSeq, 1);
-  Atomics.notify(words, Word.EventSeq);
+  Atomics.store(words, Word.MainSleeping, 0);
+  Atomics.notify(words, Word.MainSleeping);
   Atomics.notify(words, Word.State);
   process.exit(1);
 });

@@ -52,6 +52,18 @@ describe("delivery", () => {
 });
 
 describe("flow control", () => {
+  // Regression: a wake-up of the I/O thread got lost when the main thread cleared its sleeping
+  // flag between the flag's store and the wait; the stream then stalled for good. A stall shows
+  // as this test's timeout.
+  test.each([
+    [".block()", true],
+    ["await", false],
+  ])("passes of small messages with an answer between them go on to the end (%s)", { timeout: 60_000 }, async (_, block) => {
+    const passes = 6;
+    const count = 100_000;
+    expect(await result("passes-out.mjs", { passes, count, block })).toEqual({ got: Array(passes).fill(count) });
+  });
+
   test("a sender blocks while its receiver does not read, and loses nothing", async () => {
     const count = 4096; // 256 MiB in 64 KiB messages: far beyond every buffer on the way
     const root = await run.launch("slow-out.mjs", { count });
