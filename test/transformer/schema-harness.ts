@@ -8,7 +8,7 @@ import { pathToFileURL } from "node:url";
 import { envSchema, schemaOf, type JsonSchema, type SchemaContext, type SchemaIssue } from "../../transformer/schema.js";
 import { validatorSource } from "../../transformer/validators.js";
 import type { Validator } from "../../runtime/validator.js";
-import { ts } from "./fixtures/harness.js";
+import { testCompilerOptions, ts } from "./fixtures/harness.js";
 
 const root = resolve(import.meta.dirname, "../..");
 const dir = resolve(root, "test/transformer/.virtual");
@@ -28,16 +28,7 @@ export interface Declarations {
 
 /** Compiles `source` (which may import from "constellation-ts"); fails on its type errors. */
 export function declarations(source: string): Declarations {
-  const options: Ts.CompilerOptions = {
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.ESNext,
-    moduleResolution: ts.ModuleResolutionKind.Bundler,
-    strict: true,
-    skipLibCheck: true,
-    types: ["node"],
-    lib: ["lib.es2023.d.ts"],
-    paths: { "constellation-ts": [pkg] },
-  };
+  const options = testCompilerOptions({ "constellation-ts": [pkg] });
   const files = new Map([[main, source], [pkg, PKG_SOURCE]]);
   const host = ts.createCompilerHost(options);
   const { getSourceFile, fileExists, readFile } = host;
