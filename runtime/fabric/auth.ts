@@ -14,7 +14,16 @@ export class AuthError extends Error {
 
 const NONCE_BYTES = 32;
 
-function proof(secret: string, role: "process" | "fabric", first: string, second: string): string {
+/** A fresh random nonce (hex) for one challenge. */
+export function newNonce(): string {
+  return randomBytes(NONCE_BYTES).toString("hex");
+}
+
+/** Who proves: the role is part of the proof, so one side's proof never serves as the other's. */
+export type ProofRole = "process" | "fabric" | "dialler" | "acceptor";
+
+/** HMAC-SHA256 of the two nonces, keyed by the run's secret (hex). */
+export function proof(secret: string, role: ProofRole, first: string, second: string): string {
   return createHmac("sha256", Buffer.from(secret, "hex")).update(`${role}\n${first}\n${second}`).digest("hex");
 }
 
@@ -25,7 +34,9 @@ function field(header: ControlHeader, t: string, name: string): string {
   return value;
 }
 
-function check(expected: string, got: string): void {
+/** Throws {@link AuthError} unless `got` is `expected` (compared in constant time). */
+export function checkProof(expected: string, got: unknown): void {
+  if (typeof got !== "string" || !/^[0-9a-f]{64}$/.test(got)) throw new AuthError("no valid proof: the peer does not know this run's secret");
   const a = Buffer.from(expected, "hex");
   const b = Buffer.from(got, "hex");
   if (a.length !== b.length || !timingSafeEqual(a, b)) throw new AuthError("wrong proof: the peer does not know this run's secret");
@@ -34,7 +45,7 @@ function check(expected: string, got: string): void {
 /** The fabric's side: send {@link challenge}, then pass the answer to {@link verify}. */
 export class FabricAuth {
   readonly challenge: ControlHeader;
-  private readonly nonce = randomBytes(NONCE_BYTES).toString("hex");
+  private readonly nonce = newNonce();
 
   constructor(private readonly secret: string) {
     this.challenge = { t: "challenge", nonce: this.nonce };
@@ -43,14 +54,14 @@ export class FabricAuth {
   /** Checks the process's `auth` frame; returns the `welcome` frame to send back. */
   verify(auth: ControlHeader): ControlHeader {
     const theirs = field(auth, "auth", "nonce");
-    check(proof(this.secret, "process", this.nonce, theirs), field(auth, "auth", "proof"));
+    checkProof(proof(this.secret, "process", this.nonce, theirs), field(auth, "auth", "proof"));
     return { t: "welcome", proof: proof(this.secret, "fabric", theirs, this.nonce) };
   }
 }
 
 /** A process's side: answer the fabric's challenge with {@link answer}, then {@link verify} its welcome. */
 export class ProcessAuth {
-  private readonly nonce = randomBytes(NONCE_BYTES).toString("hex");
+  private readonly nonce = newNonce();
   private theirs: string | undefined;
 
   constructor(private readonly secret: string) {}
@@ -64,6 +75,6 @@ export class ProcessAuth {
   /** Checks the fabric's `welcome` frame: it too knows the secret. */
   verify(welcome: ControlHeader): void {
     if (this.theirs === undefined) throw new AuthError("welcome before challenge");
-    check(proof(this.secret, "fabric", this.nonce, this.theirs), field(welcome, "welcome", "proof"));
+    checkProof(proof(this.secret, "fabric", this.nonce, this.theirs), field(welcome, "welcome", "proof"));
   }
 }

@@ -3,6 +3,7 @@
 import type { Socket } from "node:net";
 import { FrameDecoder } from "./frame.js";
 import type { Peer } from "./peer.js";
+import type { Challenge, Hello } from "./handshake.js";
 
 export class Connection {
   readonly decoder: FrameDecoder;
@@ -14,6 +15,8 @@ export class Connection {
   graceful = false;
   /** Why it closed, when it was an error. */
   error: Error | undefined;
+  /** The challenge of its handshake (sent when accepted, received when dialled), and the hello answering it. */
+  handshake: { readonly challenge: Challenge; hello?: Hello } | undefined;
 
   constructor(
     readonly socket: Socket,

@@ -4,7 +4,7 @@
 
 /** Frame types. */
 export enum Frame {
-  /** Dialler → acceptor, first frame: JSON {@link Hello}. */
+  /** Dialler → acceptor, answer to the Challenge: JSON {@link Hello}. */
   Hello = 1,
   /** Acceptor → dialler, answer to Hello: JSON {@link Welcome}. */
   Welcome,
@@ -22,9 +22,11 @@ export enum Frame {
   ByeOk,
   /** Answer to Bye: the receiver still has a channel; the connection stays. */
   ByeNo,
+  /** Acceptor → dialler, first frame: JSON {@link Challenge}. */
+  Challenge,
 }
 
-const LAST_FRAME = Frame.ByeNo;
+const LAST_FRAME = Frame.Challenge;
 
 /** Bytes before a frame's body. */
 export const FRAME_HEADER = 5;

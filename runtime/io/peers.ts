@@ -9,7 +9,7 @@ import { connect, type Socket } from "node:net";
 import { pidAddress, type Pid } from "../pid.js";
 import { Connection } from "./connection.js";
 import { Frame, FrameError, frame } from "./frame.js";
-import { hello, helloProblem, type Welcome } from "./handshake.js";
+import { challenge, checkWelcome, hello, helloProblem, welcome, type Challenge, type Hello, type Welcome } from "./handshake.js";
 import { log } from "./log.js";
 import { Peer, type PeerHost } from "./peer.js";
 import { Event, IO_FIRST_ID } from "./shared.js";
@@ -37,6 +37,7 @@ export class Peers {
 
   constructor(
     private readonly self: Pid,
+    private readonly secret: string,
     private readonly thread: ThreadHost,
     private readonly maxFrame: number,
   ) {
@@ -107,7 +108,6 @@ export class Peers {
     const { host, port } = pidAddress(peer.pid);
     const conn = new Connection(connect({ host, port }), true, this.maxFrame);
     this.dials.set(peer, { conn, since });
-    conn.socket.on("connect", () => conn.socket.write(frame(Frame.Hello, Buffer.from(JSON.stringify(hello(this.self, peer.pid))))));
     this.wire(conn, () => {
       if (this.dials.get(peer)?.conn !== conn) return;
       this.dials.delete(peer);
@@ -125,11 +125,31 @@ export class Peers {
     if (!peer.failed && !peer.conn && !this.dials.has(peer) && !this.awaitingIncoming.has(peer)) this.dial(peer, since);
   }
 
-  private onWelcome(conn: Connection, w: Welcome): void {
-    const peer = [...this.dials].find(([, d]) => d.conn === conn)?.[0];
+  private dialFor(conn: Connection): Peer | undefined {
+    return [...this.dials].find(([, d]) => d.conn === conn)?.[0];
+  }
+
+  private onChallenge(conn: Connection, c: Challenge): void {
+    const peer = this.dialFor(conn);
     if (!peer) return conn.destroy();
+    const h = hello(this.self, peer.pid, this.secret, c);
+    conn.handshake = { challenge: c, hello: h };
+    conn.socket.write(frame(Frame.Hello, Buffer.from(JSON.stringify(h))));
+  }
+
+  private onWelcome(conn: Connection, w: Welcome): void {
+    const peer = this.dialFor(conn);
+    const sent = conn.handshake;
+    if (!peer || !sent?.hello) throw new FrameError("welcome before hello");
     this.dials.delete(peer);
     if (w.ok) {
+      try {
+        checkWelcome(w, this.secret, sent.hello, sent.challenge);
+      } catch (e) {
+        log(`${peer.pid} failed authentication: ${(e as Error).message}`);
+        conn.destroy();
+        return peer.fail("connection lost");
+      }
       if (peer.conn || peer.failed) return conn.destroy();
       return peer.attach(conn);
     }
@@ -154,6 +174,9 @@ export class Peers {
 
   accept(socket: Socket): void {
     const conn = new Connection(socket, false, this.maxFrame);
+    const c = challenge();
+    conn.handshake = { challenge: c };
+    socket.write(frame(Frame.Challenge, Buffer.from(JSON.stringify(c))));
     const timer = setTimeout(() => {
       if (!conn.peer) {
         log("closing a connection that sent no handshake");
@@ -170,12 +193,12 @@ export class Peers {
     } catch {
       throw new FrameError("hello is not JSON");
     }
-    const problem = helloProblem(h, this.self);
+    const problem = helloProblem(h, this.self, this.secret, conn.handshake!.challenge);
     if (problem) {
       log(`refusing a connection: ${problem}`);
       return this.answer(conn, { ok: false, reason: "refused", message: problem }, true);
     }
-    const from = (h as { from: Pid }).from;
+    const { from } = h as Hello;
     const peer = this.inbound(from);
     // The peer dials only once it holds no connection to us: one we are closing is done.
     if (peer.conn && peer.closing) peer.closeGracefully(peer.conn, false);
@@ -191,7 +214,7 @@ export class Peers {
     const waiting = this.awaitingIncoming.get(peer);
     if (waiting) clearTimeout(waiting);
     this.awaitingIncoming.delete(peer);
-    this.answer(conn, { ok: true }, false);
+    this.answer(conn, welcome(this.secret, h as Hello, conn.handshake!.challenge), false);
     peer.attach(conn);
   }
 
@@ -226,7 +249,8 @@ export class Peers {
     try {
       while (!conn.peer && conn.decoder.next()) {
         const { type, body } = conn.decoder;
-        if (type === Frame.Hello && !conn.dialled) this.onHello(conn, body);
+        if (type === Frame.Hello && !conn.dialled && !conn.handshake?.hello) this.onHello(conn, body);
+        else if (type === Frame.Challenge && conn.dialled && !conn.handshake) this.onChallenge(conn, parseChallenge(body));
         else if (type === Frame.Welcome && conn.dialled) this.onWelcome(conn, parseWelcome(body));
         else throw new FrameError(`frame type ${type} before the handshake`);
         if (conn.socket.destroyed) return;
@@ -240,14 +264,22 @@ export class Peers {
   }
 }
 
-function parseWelcome(body: Buffer): Welcome {
+function parseJson(body: Buffer, what: string, valid: (v: any) => boolean): any {
   try {
-    const w = JSON.parse(body.toString("utf8")) as Welcome;
-    if (typeof w === "object" && w !== null && typeof w.ok === "boolean") return w;
+    const v: unknown = JSON.parse(body.toString("utf8"));
+    if (typeof v === "object" && v !== null && valid(v)) return v;
   } catch {
     // fall through
   }
-  throw new FrameError("malformed welcome");
+  throw new FrameError(`malformed ${what}`);
+}
+
+function parseWelcome(body: Buffer): Welcome {
+  return parseJson(body, "welcome", (w) => typeof w.ok === "boolean");
+}
+
+function parseChallenge(body: Buffer): Challenge {
+  return parseJson(body, "challenge", (c) => typeof c.nonce === "string");
 }
 
 /** The I/O thread around the peers. */

@@ -50,7 +50,7 @@ class IoThread implements ThreadHost {
     this.words = new Int32Array(data.shared.words);
     this.commands = new Ring(data.shared.commands, "consumer");
     this.sink = new EventSink(data.shared.events, this.words, data.port);
-    this.peers = new Peers(data.pid, this, data.maxFrame ?? DEFAULT_MAX_FRAME);
+    this.peers = new Peers(data.pid, data.secret, this, data.maxFrame ?? DEFAULT_MAX_FRAME);
     this.control = new Control(data.fabric, data.pid, data.secret, this.sink, (pid) => this.peers.markExited(pid), () => this.afterIo());
     createServer({ noDelay: true }, (socket) => this.peers.accept(socket))
       .on("error", (e) => log(`listener (fd ${data.listenFd}): ${e.message}`))

@@ -2,6 +2,7 @@
 // environment and file descriptors the process layer gives (docs/design.md §3).
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { Run } from "../io/harness.js";
+import { makePid } from "../../runtime/pid.js";
 
 let run: Run;
 beforeEach(async () => {
@@ -152,6 +153,7 @@ describe("hostile input", () => {
     for (const garbage of [Buffer.from("GET / HTTP/1.1\r\n\r\n"), Buffer.from([0, 0, 0, 9, 1, 0x7b, 0x7d, 0x7d, 0x7d, 0, 0, 0, 0])]) {
       const s = connect(port, "127.0.0.1");
       s.on("error", () => {});
+      s.resume(); // the listener opens with its challenge; read it so that the close arrives
       s.end(garbage);
       await new Promise((r) => s.on("close", r));
     }
@@ -159,5 +161,34 @@ describe("hostile input", () => {
     expect(root.lines.at(-1)).toMatchObject({ received: 50_000, outOfOrder: 0 });
     expect(root.stderr).toMatch(/closing a connection: frame of|closing a connection: unknown frame type/);
     expect(root.stderr).toMatch(/closing a connection: hello is not JSON/);
+  });
+
+  test("a connection that does not know the run's secret is refused and can send nothing", async () => {
+    const { connect } = await import("node:net");
+    const { pidAddress } = await import("../../runtime/pid.js");
+    const { Frame, FrameDecoder, frame } = await import("../../runtime/io/frame.js");
+    const { hello } = await import("../../runtime/io/handshake.js");
+    const root = await run.launch("stream-out.mjs", { count: 20_000 });
+    const { port } = pidAddress(root.pid);
+    const s = connect(port, "127.0.0.1");
+    const decoder = new FrameDecoder(1 << 20);
+    const answers: [Frame, any][] = [];
+    s.on("data", (d: Buffer) => {
+      decoder.push(d);
+      while (decoder.next()) {
+        answers.push([decoder.type, JSON.parse(decoder.body.toString())]);
+        // An impostor that knows the protocol but not the secret answers the challenge.
+        if (decoder.type === Frame.Challenge) {
+          const forged = hello(makePid("127.0.0.1", 1), root.pid, "00".repeat(32), answers[0]![1]);
+          s.write(frame(Frame.Hello, Buffer.from(JSON.stringify(forged))));
+        }
+      }
+    });
+    await new Promise((r) => s.on("close", r));
+    expect(answers.map(([type]) => type)).toEqual([Frame.Challenge, Frame.Welcome]);
+    expect(answers[1]![1]).toMatchObject({ ok: false, reason: "refused", message: expect.stringMatching(/wrong proof/) });
+    expect(await root.exit).toBe(0);
+    expect(root.lines.at(-1)).toMatchObject({ received: 20_000, outOfOrder: 0 });
+    expect(root.stderr).toMatch(/refusing a connection: wrong proof: the peer does not know this run's secret/);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { Frame, FrameDecoder, FrameError, frame } from "../../runtime/io/frame.js";
-import { helloProblem, hello } from "../../runtime/io/handshake.js";
+import { challenge, checkWelcome, hello, helloProblem, welcome, type Welcome } from "../../runtime/io/handshake.js";
 import { makePid } from "../../runtime/pid.js";
 
 function frames(decoder: FrameDecoder, chunks: Buffer[]): [Frame, string][] {
@@ -63,18 +63,28 @@ describe("frame decoding", () => {
 describe("handshake", () => {
   const a = makePid("127.0.0.1", 1000);
   const b = makePid("127.0.0.1", 2000);
+  const secret = "ab".repeat(32);
+  const c = challenge();
 
-  test("a matching hello is accepted", () => {
-    expect(helloProblem(hello(a, b), b)).toBeUndefined();
+  test("a hello that answers the challenge is accepted, and the welcome proves the secret back", () => {
+    const h = hello(a, b, secret, c);
+    expect(helloProblem(h, b, secret, c)).toBeUndefined();
+    const w = welcome(secret, h, c);
+    expect(() => checkWelcome(w as Welcome & { ok: true }, secret, h, c)).not.toThrow();
+    expect(() => checkWelcome(w as Welcome & { ok: true }, "cd".repeat(32), h, c)).toThrow(/wrong proof/);
+    expect(() => checkWelcome({ ok: true, proof: "00".repeat(32) }, secret, h, c)).toThrow(/wrong proof/);
   });
 
   test.each([
     ["not an object", 7, /malformed/],
-    ["another codec", { ...hello(a, b), codec: 999 }, /codec version 999/],
-    ["another node", { ...hello(a, b), node: "0.0.1" }, /node 0\.0\.1/],
-    ["another v8", { ...hello(a, b), v8: "1.0" }, /v8 1\.0/],
-    ["addressed to another process", hello(a, a), /addressed to/],
+    ["a hello made with another secret", hello(a, b, "cd".repeat(32), c), /wrong proof/],
+    ["a hello answering another challenge", hello(a, b, secret, challenge()), /wrong proof/],
+    ["a hello without a proof", { ...hello(a, b, secret, c), proof: undefined }, /no valid proof/],
+    ["another codec", { ...hello(a, b, secret, c), codec: 999 }, /codec version 999/],
+    ["another node", { ...hello(a, b, secret, c), node: "0.0.1" }, /node 0\.0\.1/],
+    ["another v8", { ...hello(a, b, secret, c), v8: "1.0" }, /v8 1\.0/],
+    ["addressed to another process", hello(a, a, secret, c), /addressed to/],
   ])("%s is refused", (_, h, message) => {
-    expect(helloProblem(h, b)).toMatch(message);
+    expect(helloProblem(h, b, secret, c)).toMatch(message);
   });
 });
