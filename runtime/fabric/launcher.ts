@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn as spawnProcess, type StdioOptions } from "node:child_process";
+import { createRequire } from "node:module";
 import { createServer, type Server } from "node:net";
 import type { Writable } from "node:stream";
 import { makePid, type Pid } from "../pid.js";
@@ -29,6 +30,13 @@ export interface LauncherOptions {
 
 const HOST = "127.0.0.1";
 
+/**
+ * Starts the I/O thread before the program loads (runtime/io/preboot.ts). Found through the
+ * package's own exports, so that a fabric running from the sources (the tests) preloads the
+ * built file too.
+ */
+const PREBOOT = ["--require", createRequire(import.meta.url).resolve("constellation-ts/preboot")];
+
 /** Starts the processes of a run on this machine (docs/design.md §3: environment and fds). */
 export class Launcher {
   constructor(private readonly options: LauncherOptions) {}
@@ -44,7 +52,7 @@ export class Launcher {
       const pid = makePid(HOST, port);
       const { fabric, secret, command, args, env } = this.options;
       const stdio: StdioOptions = ["ignore", "pipe", "pipe", request.role === "child" ? "pipe" : "ignore", listenerFd(listener)];
-      const child = spawnProcess(command, args, {
+      const child = spawnProcess(command, [...PREBOOT, ...args], {
         stdio,
         env: {
           ...env,

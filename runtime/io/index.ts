@@ -1,22 +1,12 @@
 // The entry points of the I/O layer for the process layer (init, spawn) and the channels.
-import { MessageChannel, Worker } from "node:worker_threads";
 import { installDriver, Pending, type Blockable } from "../blockable.js";
 import { ConstellationError, SpawnError } from "../errors.js";
 import type { Pid } from "../pid.js";
 import type { Resources } from "../resources.js";
 import { Links } from "../channel/links.js";
+import { boot, takePrestarted, type IoOptions } from "./boot.js";
 import { Host } from "./host.js";
-import { allocateShared, Command, IO_FAILED, IO_RUNNING, IO_STARTING, LARGE_MESSAGE, Word } from "./shared.js";
-import type { ThreadData } from "./thread.js";
-
-export interface IoOptions {
-  pid: Pid;
-  fabric: { host: string; port: number };
-  secret: string;
-  listenFd: number;
-  /** Bound on one frame from a peer; larger ones close the connection. Default 1 GiB. */
-  maxFrame?: number;
-}
+import { Command, IO_FAILED, IO_RUNNING, IO_STARTING, LARGE_MESSAGE, Word } from "./shared.js";
 
 interface Io {
   readonly pid: Pid;
@@ -33,17 +23,12 @@ const START_TIMEOUT_MS = 120_000;
 
 /**
  * Starts this process's I/O thread (adopting the listener on `listenFd` and connecting to the
- * fabric); returns once it runs. Before the process exits, everything it sent is acknowledged
+ * fabric), or adopts the one started ahead for the same options; returns once it runs. Before the process exits, everything it sent is acknowledged
  * by its receivers or reported lost.
  */
 export function startIo(opts: IoOptions): void {
   if (io) throw new ConstellationError("the I/O thread is already running (init() called twice?)");
-  const shared = allocateShared();
-  const { port1, port2 } = new MessageChannel();
-  const data: ThreadData = { pid: opts.pid, fabric: opts.fabric, secret: opts.secret, listenFd: opts.listenFd, maxFrame: opts.maxFrame, shared, port: port2 };
-  const worker = new Worker(new URL("./thread.js", import.meta.url), { workerData: data, transferList: [port2] });
-  worker.unref();
-  port1.unref();
+  const { worker, shared, port } = takePrestarted(opts) ?? boot(opts);
   const words = new Int32Array(shared.words);
   Atomics.wait(words, Word.State, IO_STARTING, START_TIMEOUT_MS);
   const state = Atomics.load(words, Word.State);
@@ -53,7 +38,7 @@ export function startIo(opts: IoOptions): void {
   }
   const spawns: Io["spawns"] = new Map();
   let links: Links | undefined;
-  const host = new Host(shared, port1, {
+  const host = new Host(shared, port, {
     link: (id, pid) => links!.link(id, pid),
     data: (id, buf, start, end) => links!.data(id, buf, start, end),
     dataLarge: (id, bytes) => links!.dataLarge(id, bytes),
@@ -72,6 +57,7 @@ export function startIo(opts: IoOptions): void {
   });
   links = new Links(host, opts.pid);
   io = { pid: opts.pid, host, links, spawns, nextSpawn: 1 };
+  host.command(Command.Start, 0);
   installDriver(host);
   process.on("exit", flushAtExit);
 }

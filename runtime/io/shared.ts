@@ -24,6 +24,11 @@ export enum Command {
   Spawn,
   /** The process is exiting: get everything sent acknowledged, then report {@link Event.Flushed}. */
   Flush,
+  /**
+   * init() took this thread (perhaps started ahead of it: boot.ts): connect to the fabric. A
+   * process that never calls init() never shows up to its fabric. Always the first command.
+   */
+  Start,
 }
 
 /** I/O → main records. */

@@ -39,7 +39,8 @@ class IoThread implements ThreadHost {
   private readonly words: Int32Array;
   private readonly commands: Ring;
   private readonly peers: Peers;
-  private readonly control: Control;
+  /** Made by Command.Start, the first command. */
+  private control: Control | undefined;
   private readonly dirty = new Set<Peer>();
   private afterIoScheduled = false;
   private spinUs = SPIN_MAX_US;
@@ -51,7 +52,6 @@ class IoThread implements ThreadHost {
     this.commands = new Ring(data.shared.commands, "consumer");
     this.sink = new EventSink(data.shared.events, this.words, data.port);
     this.peers = new Peers(data.pid, data.secret, this, data.maxFrame ?? DEFAULT_MAX_FRAME);
-    this.control = new Control(data.fabric, data.pid, data.secret, this.sink, (pid) => this.peers.markExited(pid), () => this.afterIo());
     createServer({ noDelay: true }, (socket) => this.peers.accept(socket))
       .on("error", (e) => log(`listener (fd ${data.listenFd}): ${e.message}`))
       .listen({ fd: data.listenFd });
@@ -160,6 +160,9 @@ class IoThread implements ThreadHost {
         return this.peers.get(arg).consumed(this.commands.view.getUint32(offset, true));
       case Command.Spawn:
         return this.spawn(arg, offset, length);
+      case Command.Start:
+        this.control = new Control(this.data.fabric, this.data.pid, this.data.secret, this.sink, (pid) => this.peers.markExited(pid), () => this.afterIo());
+        return;
       case Command.Flush:
         this.flushing = true;
         for (const peer of this.peers.all()) {
@@ -187,6 +190,7 @@ class IoThread implements ThreadHost {
     const arg = onPort
       ? (receiveMessageOnPort(this.data.port)?.message as Uint8Array)
       : copyBytes(this.commands.bytes.subarray(offset + 5 + jsonLength, offset + length));
+    if (!this.control) throw new Error("a spawn command before the start command");
     this.control.spawn(id, JSON.parse(json), arg);
   }
 

@@ -3,6 +3,10 @@ import { isPid, type Pid } from "../pid.js";
 import type { Resources } from "../resources.js";
 import type { OutputFormat } from "../bridge/local.js";
 import { parseResources } from "../fabric/resources-json.js";
+import type { IoOptions } from "../io/boot.js";
+
+/** The fd of the process's TCP listener, bound by the fabric. */
+const LISTENER_FD = 4;
 
 /** What a process of a run knows from its environment (docs/design.md §3). */
 export interface ProcessEnv {
@@ -32,6 +36,11 @@ export function readRole(env: NodeJS.ProcessEnv = process.env): Role {
     secret: readSecret(required(env, "CONSTELLATION_SECRET")),
     resources: readResources(required(env, "CONSTELLATION_RESOURCES")),
   };
+}
+
+/** What this process's I/O thread is started with. */
+export function ioOptions(env: ProcessEnv): IoOptions {
+  return { pid: env.pid, fabric: env.fabric, secret: env.secret, listenFd: LISTENER_FD };
 }
 
 function invalid(name: string, value: string, expected: string): never {

@@ -6,12 +6,10 @@ import { parseResources } from "../fabric/resources-json.js";
 import { startIo } from "../io/index.js";
 import { isPid, type Pid } from "../pid.js";
 import { Resources } from "../resources.js";
-import { type ProcessEnv, readRole } from "./env.js";
+import { ioOptions, type ProcessEnv, readRole } from "./env.js";
 
 /** The fd a child's spawn argument arrives on (docs/design.md §3). */
 const SPAWN_ARG_FD = 3;
-/** The fd of the process's TCP listener, bound by the fabric. */
-const LISTENER_FD = 4;
 
 type InitState = { readonly phase: "not called" } | { readonly phase: "running" } | { readonly phase: "ready"; readonly pid: Pid; readonly resources: Resources };
 
@@ -57,7 +55,7 @@ export async function init(resources: Resources = Resources.default()): Promise<
 }
 
 function start(env: ProcessEnv): void {
-  startIo({ pid: env.pid, fabric: env.fabric, secret: env.secret, listenFd: LISTENER_FD });
+  startIo(ioOptions(env));
   state = { phase: "ready", pid: env.pid, resources: env.resources };
 }
 

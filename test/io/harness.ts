@@ -13,7 +13,7 @@ import { makePid, type Pid } from "../../runtime/pid.js";
 
 const SECRET = "5ec12e7".padEnd(64, "0");
 const FIXTURES = fileURLToPath(new URL("./fixtures/", import.meta.url));
-const BUILT = fileURLToPath(new URL("../../dist/runtime/io/thread.js", import.meta.url));
+const BUILT = fileURLToPath(new URL("../../dist/runtime/io/thread.bundle.cjs", import.meta.url));
 
 export interface Proc {
   readonly pid: Pid;
@@ -37,7 +37,7 @@ export class Run {
   }
 
   static async start(): Promise<Run> {
-    if (!existsSync(BUILT)) throw new Error("build first: npx tsc -p tsconfig.json (fixtures import dist/)");
+    if (!existsSync(BUILT)) throw new Error("build first: npm run build (fixtures import dist/)");
     const run = new Run();
     await new Promise<void>((resolve) => run.control.listen(0, "127.0.0.1", resolve));
     run.port = (run.control.address() as { port: number }).port;

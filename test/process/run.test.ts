@@ -34,6 +34,7 @@ describe("a program run locally (init() in the process started is the bridge)", 
     const run = await runProgram("roles.mjs");
     expect(run.root.output[1].toString().split("\n")).toEqual([
       "ConstellationError: call init() first: it must run before any other constellation-ts call",
+      "started ahead: true, adopted: true",
       "true",
       JSON.stringify({ mem: 90 * 1024 * 1024, cpu: 0.5 }),
       "ConstellationError: init() was called twice: call it once, at the start of the program",

@@ -1,0 +1,70 @@
+// Starting the I/O thread. A worker takes ~50 ms to boot here before its own modules load, so
+// a process of a run starts it before the program's modules load (runtime/io/preboot.ts,
+// preloaded by the launcher), and init() adopts that thread instead of waiting for a
+// new one (docs/design.md §5).
+import { MessageChannel, Worker, type MessagePort } from "node:worker_threads";
+import type { Pid } from "../pid.js";
+import { log } from "./log.js";
+import { allocateShared, IO_FAILED, Word, type SharedMemory } from "./shared.js";
+import type { ThreadData } from "./thread.js";
+
+export interface IoOptions {
+  pid: Pid;
+  fabric: { host: string; port: number };
+  secret: string;
+  listenFd: number;
+  /** Bound on one frame from a peer; larger ones close the connection. Default 1 GiB. */
+  maxFrame?: number;
+}
+
+/** A started I/O thread and the main thread's ends of what it shares with it. */
+export interface Booted {
+  readonly options: IoOptions;
+  readonly worker: Worker;
+  readonly shared: SharedMemory;
+  readonly port: MessagePort;
+}
+
+/**
+ * The worker's code, bundled into one CommonJS file at build time (cli/postbuild.ts): loaded
+ * as ~20 ES modules, it took the worker ~70 ms to start here; as one CommonJS file, ~40.
+ */
+const THREAD = new URL("./thread.bundle.cjs", import.meta.url);
+
+/** Starts an I/O thread; it reports that it runs through Word.State. */
+export function boot(options: IoOptions): Booted {
+  const shared = allocateShared();
+  const { port1, port2 } = new MessageChannel();
+  const data: ThreadData = { ...options, shared, port: port2 };
+  // No exec arguments: the launcher's preload has nothing to do in the worker.
+  const worker = new Worker(THREAD, { workerData: data, transferList: [port2], execArgv: [] });
+  // A worker that cannot even load its code fails before its own handler is installed.
+  worker.on("error", (e) => {
+    log(`the I/O thread failed: ${e.stack ?? e.message}`);
+    const words = new Int32Array(shared.words);
+    Atomics.store(words, Word.State, IO_FAILED);
+    Atomics.notify(words, Word.State);
+  });
+  worker.unref();
+  port1.unref();
+  return { options, worker, shared, port: port1 };
+}
+
+const PRESTARTED = Symbol.for("constellation-ts.io.prestarted");
+type WithPrestarted = { [PRESTARTED]?: Booted };
+
+/** Starts the I/O thread ahead of init() (see preboot.ts). */
+export function prestart(options: IoOptions): void {
+  (globalThis as WithPrestarted)[PRESTARTED] = boot(options);
+}
+
+/** The thread {@link prestart} started for exactly these options, if any; it can be taken once. */
+export function takePrestarted(options: IoOptions): Booted | undefined {
+  const holder = globalThis as WithPrestarted;
+  const booted = holder[PRESTARTED];
+  delete holder[PRESTARTED];
+  if (!booted) return undefined;
+  if (JSON.stringify(booted.options) === JSON.stringify(options)) return booted;
+  void booted.worker.terminate();
+  return undefined;
+}
