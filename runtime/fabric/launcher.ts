@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import { createServer, type Server } from "node:net";
 import type { Writable } from "node:stream";
 import { makePid, type Pid } from "../pid.js";
-import type { Resources } from "../resources.js";
+import { Mem, type Resources } from "../resources.js";
 
 /** What to start: the root, or a child with its spawn argument (fd 3). */
 export type LaunchRequest =
@@ -37,6 +37,17 @@ const HOST = "127.0.0.1";
  */
 const PREBOOT = ["--require", createRequire(import.meta.url).resolve("constellation-ts/preboot")];
 
+/**
+ * V8 lets its young generation grow to 3 × 16 MiB of mostly garbage under a stream of messages:
+ * on top of Node's ~60 MiB, that alone took a process past the 100 MiB of Resources.default().
+ * Its semi-spaces get 1/32 of the process's memory (1 to 16 MiB). The program's own exec
+ * arguments come after, so a --max-semi-space-size of its own wins.
+ */
+function heapArgs(mem: number): string[] {
+  const semiSpaceMiB = Math.min(16, Math.max(1, Math.floor(mem / (32 * Mem.MiB))));
+  return [`--max-semi-space-size=${semiSpaceMiB}`];
+}
+
 /** Starts the processes of a run on this machine (docs/design.md §3: environment and fds). */
 export class Launcher {
   constructor(private readonly options: LauncherOptions) {}
@@ -52,7 +63,7 @@ export class Launcher {
       const pid = makePid(HOST, port);
       const { fabric, secret, command, args, env } = this.options;
       const stdio: StdioOptions = ["ignore", "pipe", "pipe", request.role === "child" ? "pipe" : "ignore", listenerFd(listener)];
-      const child = spawnProcess(command, [...PREBOOT, ...args], {
+      const child = spawnProcess(command, [...PREBOOT, ...heapArgs(request.resources.mem), ...args], {
         stdio,
         env: {
           ...env,

@@ -106,7 +106,10 @@ export class Host implements Driver {
 
   /** Wakes the I/O thread once per sleep of it: whoever clears its flag notifies. */
   private wakeIo(): void {
-    if (Atomics.compareExchange(this.words, Word.IoSleeping, 1, 0) === 1) Atomics.notify(this.words, Word.IoSleeping);
+    // Most sends of a stream find the I/O thread awake: a read is cheaper than a compare-exchange.
+    if (Atomics.load(this.words, Word.IoSleeping) === 1 && Atomics.compareExchange(this.words, Word.IoSleeping, 1, 0) === 1) {
+      Atomics.notify(this.words, Word.IoSleeping);
+    }
   }
 
   /** A link's sends wait for credit (+1) or no longer do (-1): credits must then wake us. */

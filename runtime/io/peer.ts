@@ -65,9 +65,8 @@ export class Peer {
   queueData(src: Buffer, start: number, length: number): void {
     if (this.failed) return;
     const at = this.reserve(Frame.Data, length);
-    const batch = this.batch!;
-    if (length <= 64) for (let i = 0; i < length; i++) batch[at + i] = src[start + i]!;
-    else src.copy(batch, at, start, start + length);
+    // A plain view of the ring: cheaper than Buffer#copy or a byte loop out of shared memory.
+    this.batch!.set(new Uint8Array(src.buffer, src.byteOffset + start, length), at);
     this.queuedPayload += length + MESSAGE_OVERHEAD;
     this.unacked = true;
   }

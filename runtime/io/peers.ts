@@ -7,6 +7,7 @@
 // so they always agree.
 import { connect, type Socket } from "node:net";
 import { pidAddress, type Pid } from "../pid.js";
+import { countRead } from "./collector.js";
 import { Connection } from "./connection.js";
 import { Frame, FrameError, frame } from "./frame.js";
 import { challenge, checkWelcome, hello, helloProblem, welcome, type Challenge, type Hello, type Welcome } from "./handshake.js";
@@ -230,6 +231,7 @@ export class Peers {
     const socket = conn.socket;
     socket.on("data", (chunk: Buffer) => {
       if (socket.destroyed || conn.graceful) return;
+      countRead(chunk.length);
       conn.decoder.push(chunk);
       this.readFrom(conn);
       this.thread.afterIo();

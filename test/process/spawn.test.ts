@@ -62,6 +62,16 @@ describe("spawned processes", () => {
     expect(run.code).toBe(1);
   });
 
+  it("receive a long stream of small messages within Resources.default()'s memory", async () => {
+    // Regression: V8's young generation and the I/O thread's uncollected read buffers took
+    // such a receiver past 100 MiB, and it was killed (docs/design.md §5).
+    const run = await runProgram("stream-default.mjs");
+    const [child] = run.root.children;
+    expect(child?.exit.status).toEqual({ code: 0 });
+    expect(JSON.parse(text(run.root, 1))).toMatchObject({ count: 1_500_000 });
+    expect(run.code).toBe(0);
+  });
+
   it("are reported killed by a signal from outside", async () => {
     const run = await runProgram("wait-child.mjs", {
       onEvent: (event) => {
