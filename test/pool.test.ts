@@ -42,12 +42,12 @@ describe("ProcessPool", () => {
 
   it("fails only the job whose worker died, and every job once no worker is left", async () => {
     const run = await runWithCli("test/fixtures/pool-lost-worker.ts");
-    const lost = { rejected: { name: "ConstellationError", message: expect.stringMatching(/^pool worker [0-9a-f]{7} was lost while running a job$/) } };
+    const lost = { rejected: { name: "ConstellationError", message: expect.stringMatching(/^pool worker [0-9a-f]{7} was lost while running a job$/), fromWorker: false } };
     expect(checks(run)).toEqual({
       "job that exits": lost,
       "the other worker": { resolved: "still here" },
       "pair closes": { resolved: null },
-      "no worker left": { rejected: { name: "ConstellationError", message: "every worker of the pool was lost" } },
+      "no worker left": { rejected: { name: "ConstellationError", message: "every worker of the pool was lost", fromWorker: false } },
       "solo closes": { resolved: null },
     });
     const exits = run.root.children.map((c) => run.processes.get(c)!.exit);
