@@ -1,5 +1,10 @@
 // The messages received on one link, in order, with their encoded sizes (for the receive
 // window), plus the end-of-stream marks between a closed Sender's messages and the next one's.
+// Small messages stay encoded, in the chunks they arrived in, until they are taken: a stream of
+// thousands of waiting messages is then a few buffers outside the JS heap instead of thousands
+// of objects that each young-generation collection copies, and that made V8 grow it
+// (docs/design.md §5).
+import { decodeBorrowed } from "../codec/index.js";
 
 /** The remote closed its Sender here. */
 export const END: unique symbol = Symbol("end of stream");
@@ -11,8 +16,14 @@ export class Undecodable {
 
 export type InboxItem = unknown; // a value, END or an Undecodable
 
+/** `starts[i]` of an item that is a value, not an encoding. */
+const DECODED = -1;
+
 export class Inbox {
-  private items: InboxItem[] = [];
+  /** A value, END, or the chunk holding the encoding `[starts[i], ends[i])`. */
+  private items: unknown[] = [];
+  private starts: number[] = [];
+  private ends: number[] = [];
   private sizes: number[] = [];
   private head = 0;
 
@@ -20,8 +31,20 @@ export class Inbox {
     return this.items.length - this.head;
   }
 
+  /** Adds a decoded value (or END, or an Undecodable). */
   push(item: InboxItem, size: number): void {
+    this.add(item, DECODED, 0, size);
+  }
+
+  /** Adds a message encoded at `chunk[start, end)`; the chunk must be the inbox's to keep. */
+  pushEncoded(chunk: Buffer, start: number, end: number, size: number): void {
+    this.add(chunk, start, end, size);
+  }
+
+  private add(item: unknown, start: number, end: number, size: number): void {
     this.items.push(item);
+    this.starts.push(start);
+    this.ends.push(end);
     this.sizes.push(size);
   }
 
@@ -30,19 +53,30 @@ export class Inbox {
     return this.sizes[this.head]!;
   }
 
+  /** Takes the next item, decoding it if it is still encoded. */
   shift(): InboxItem {
-    const item = this.items[this.head];
-    this.items[this.head] = undefined;
+    const head = this.head;
+    const item = this.items[head];
+    const start = this.starts[head]!;
+    const end = this.ends[head]!;
+    this.items[head] = undefined;
     this.head++;
     if (this.head === this.items.length) {
-      this.items.length = 0;
-      this.sizes.length = 0;
+      this.items.length = this.starts.length = this.ends.length = this.sizes.length = 0;
       this.head = 0;
     } else if (this.head >= 4096 && this.head * 2 >= this.items.length) {
       this.items = this.items.slice(this.head);
+      this.starts = this.starts.slice(this.head);
+      this.ends = this.ends.slice(this.head);
       this.sizes = this.sizes.slice(this.head);
       this.head = 0;
     }
-    return item;
+    if (start === DECODED) return item;
+    try {
+      // Borrowed: a typed array received must not keep the whole chunk alive.
+      return decodeBorrowed(item as Buffer, start, end);
+    } catch (e) {
+      return new Undecodable(e);
+    }
   }
 }

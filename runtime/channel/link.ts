@@ -111,6 +111,12 @@ export class Link {
     this.receiver?.drain();
   }
 
+  /** A message arrived encoded at `chunk[start, end)` (the inbox keeps the chunk). */
+  receivedEncoded(chunk: Buffer, start: number, end: number, size: number): void {
+    this.inbox.pushEncoded(chunk, start, end, size);
+    this.receiver?.drain();
+  }
+
   /** Takes the next inbox item (the caller checked there is one). */
   take(): InboxItem {
     const size = this.inbox.peekSize();

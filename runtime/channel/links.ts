@@ -1,5 +1,5 @@
 // Every link of this process, by pid and by the ids the two threads gave them.
-import { decode, decodeBorrowed } from "../codec/index.js";
+import { decode } from "../codec/index.js";
 import { isPid, type Pid } from "../pid.js";
 import type { EventHandler, Host } from "../io/host.js";
 import { FRAME_HEADER } from "../io/frame.js";
@@ -59,17 +59,14 @@ export class Links implements LinkEvents {
   /** Data frames as they came off the connection, `buf[start, end)` (the I/O thread checked them). */
   data(id: number, buf: Buffer, start: number, end: number): void {
     const link = this.get(id);
-    for (let at = start; at < end; ) {
-      const length = ((buf[at]! << 24) | (buf[at + 1]! << 16) | (buf[at + 2]! << 8) | buf[at + 3]!) - 1;
+    // One copy of the whole run of frames out of the ring; each message is decoded when taken.
+    const chunk = Buffer.allocUnsafe(end - start);
+    buf.copy(chunk, 0, start, end);
+    for (let at = 0; at < chunk.length; ) {
+      const length = ((chunk[at]! << 24) | (chunk[at + 1]! << 16) | (chunk[at + 2]! << 8) | chunk[at + 3]!) - 1;
       const body = at + FRAME_HEADER;
       at = body + length;
-      let value: unknown;
-      try {
-        value = decodeBorrowed(buf, body, at);
-      } catch (e) {
-        value = new Undecodable(e);
-      }
-      link.received(value, length + MESSAGE_OVERHEAD);
+      link.receivedEncoded(chunk, body, at, length + MESSAGE_OVERHEAD);
     }
   }
 

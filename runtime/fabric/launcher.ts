@@ -40,13 +40,17 @@ const PREBOOT = ["--require", createRequire(import.meta.url).resolve("constellat
 /**
  * V8 lets its young generation grow to 3 × 16 MiB of mostly garbage under a stream of messages:
  * on top of Node's ~60 MiB, that alone took a process past the 100 MiB of Resources.default().
- * Its semi-spaces get 1/32 of the process's memory (1 to 16 MiB). The program's own exec
- * arguments come after, so a --max-semi-space-size of its own wins.
+ * Its semi-spaces get 1/32 of the process's memory. The flag has a price: any V8 flag makes Node
+ * drop its code cache, ~30–50 ms of start-up here, so it is given only below 512 MiB, where it
+ * changes something. The program's own exec arguments come after, so its own flag wins.
  */
 function heapArgs(mem: number): string[] {
-  const semiSpaceMiB = Math.min(16, Math.max(1, Math.floor(mem / (32 * Mem.MiB))));
-  return [`--max-semi-space-size=${semiSpaceMiB}`];
+  const semiSpaceMiB = Math.max(1, Math.floor(mem / (32 * Mem.MiB)));
+  return semiSpaceMiB < V8_MAX_SEMI_SPACE_MIB ? [`--max-semi-space-size=${semiSpaceMiB}`] : [];
 }
+
+/** V8's own bound on a semi-space (64-bit builds). */
+const V8_MAX_SEMI_SPACE_MIB = 16;
 
 /** Starts the processes of a run on this machine (docs/design.md §3: environment and fds). */
 export class Launcher {
