@@ -115,7 +115,13 @@ export class Host implements Driver {
   /** A link's sends wait for credit (+1) or no longer do (-1): credits must then wake us. */
   wantCredit(delta: 1 | -1): void {
     this.creditWaiters += delta;
-    if (this.creditWaiters === (delta === 1 ? 1 : 0)) Atomics.store(this.words, Word.CreditWanted, delta === 1 ? 1 : 0);
+    if (this.creditWaiters !== (delta === 1 ? 1 : 0)) return;
+    Atomics.store(this.words, Word.CreditWanted, delta === 1 ? 1 : 0);
+    // A credit published before the flag was set woke nobody, and a wait armed before it (an
+    // `await` armed one in `new Pending()`) did not see it: look now, and end that wait if so.
+    if (delta === 1 && this.events.hasData() && Atomics.compareExchange(this.words, Word.MainSleeping, 1, 0) === 1) {
+      Atomics.notify(this.words, Word.MainSleeping);
+    }
   }
 
   // --- events ----------------------------------------------------------------------------

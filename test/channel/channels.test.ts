@@ -53,9 +53,11 @@ describe("delivery", () => {
 });
 
 describe("flow control", () => {
-  // Regression: a wake-up of the I/O thread got lost when the main thread cleared its sleeping
-  // flag between the flag's store and the wait; the stream then stalled for good. A stall shows
-  // as this test's timeout.
+  // Regressions, both stalls for good that show as this test's timeout: a wake-up of the I/O
+  // thread got lost when the main thread cleared its sleeping flag between the flag's store and
+  // the wait; and (await only, ~1 run in 10 on a loaded machine) a credit published just before
+  // a full window set Word.CreditWanted woke nobody, while the wait `new Pending()` had armed
+  // before it did not see it.
   test.each([
     [".block()", true],
     ["await", false],
