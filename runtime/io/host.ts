@@ -34,6 +34,7 @@ export class Host implements Driver {
   /** Commands waiting for room in the ring, in order. */
   private readonly held = new Queue<Held>();
   private holds = 0;
+  private holdingCommands = false;
   private armed = false;
   private creditWaiters = 0;
   // While an operation is pending, this ref'd timer keeps the process alive: a pending
@@ -83,6 +84,10 @@ export class Host implements Driver {
     this.held.push({ kind, arg, payload: payload && copyBytes(payload) });
     if (this.held.length === 1) {
       Atomics.store(this.words, Word.CommandSpaceWanted, 1);
+      // Held commands are pending work: the room the I/O thread makes must wake this thread
+      // even when nothing else waits (sends not awaited, then a timer), and keep it alive.
+      this.holdingCommands = true;
+      this.hold();
       this.retryHeld(); // the I/O thread may have made room before it could see the flag
     }
   }
@@ -96,7 +101,11 @@ export class Host implements Driver {
       this.held.shift();
       moved = true;
     }
-    if (this.held.length === 0) Atomics.store(this.words, Word.CommandSpaceWanted, 0);
+    if (this.held.length === 0 && this.holdingCommands) {
+      Atomics.store(this.words, Word.CommandSpaceWanted, 0);
+      this.holdingCommands = false;
+      this.release();
+    }
     if (moved) {
       this.commands.publish();
       this.wakeIo();
