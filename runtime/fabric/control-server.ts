@@ -2,6 +2,7 @@ import { createServer, type Server, type Socket } from "node:net";
 import { isPid, type Pid } from "../pid.js";
 import type { Resources } from "../resources.js";
 import { AuthError, FabricAuth } from "./auth.js";
+import { type Environment, isEnvironment } from "./environment.js";
 import { parseResources } from "./resources-json.js";
 import { ControlDecoder, type ControlFrame, type ControlHeader, encodeControl } from "./control-frame.js";
 
@@ -10,7 +11,7 @@ export interface ControlHandlers {
   /** A process proved the secret and said who it is; returns why it is refused, if it is. */
   hello(pid: Pid): string | undefined;
   /** `parent` asks for a new process; resolves with its pid, rejects with a message for the parent. */
-  spawn(parent: Pid, resources: Resources, arg: Buffer): Promise<Pid>;
+  spawn(parent: Pid, resources: Resources, env: Environment, arg: Buffer): Promise<Pid>;
   /** A process's connection ended (it exited, or was refused or misbehaved after hello). */
   disconnected(pid: Pid): void;
 }
@@ -94,7 +95,9 @@ export class ControlConnection {
     if (typeof id !== "number" || !Number.isSafeInteger(id) || id < 0) throw new ProtocolError(`spawn with an invalid id ${JSON.stringify(id)}`);
     const resources = parseResources(header.resources);
     if (resources === undefined) throw new ProtocolError(`spawn with invalid resources ${JSON.stringify(header.resources)}`);
-    this.handlers.spawn(parent, resources, arg).then(
+    const env = header.env;
+    if (!isEnvironment(env)) throw new ProtocolError("spawn with an invalid env: expected an object of strings");
+    this.handlers.spawn(parent, resources, env, arg).then(
       (pid) => this.send({ t: "spawned", id, pid }),
       (error: Error) => this.send({ t: "error", id, message: error.message }),
     );

@@ -3,12 +3,13 @@ import { createRequire } from "node:module";
 import { createServer, type Server } from "node:net";
 import type { Writable } from "node:stream";
 import { makePid, type Pid } from "../pid.js";
+import type { Environment } from "./environment.js";
 import { Mem, type Resources } from "../resources.js";
 
 /** What to start: the root, or a child with its spawn argument (fd 3). */
 export type LaunchRequest =
   | { readonly role: "root"; readonly resources: Resources }
-  | { readonly role: "child"; readonly resources: Resources; readonly arg: Uint8Array };
+  | { readonly role: "child"; readonly resources: Resources; readonly env: Environment; readonly arg: Uint8Array };
 
 /** A started process: its pid and its OS process, stdout and stderr piped. */
 export interface Launched {
@@ -24,7 +25,7 @@ export interface LauncherOptions {
   /** `node` and its arguments (exec arguments, script, program arguments). */
   readonly command: string;
   readonly args: readonly string[];
-  /** The environment every process starts from (docs/design.md §3 adds its own variables). */
+  /** The root's environment (a child's is its parent's); docs/design.md §3 adds its own variables. */
   readonly env: NodeJS.ProcessEnv;
 }
 
@@ -70,7 +71,7 @@ export class Launcher {
       const child = spawnProcess(command, [...PREBOOT, ...heapArgs(request.resources.mem), ...args], {
         stdio,
         env: {
-          ...env,
+          ...(request.role === "child" ? request.env : env),
           CONSTELLATION_ROLE: request.role,
           CONSTELLATION_PID: pid,
           CONSTELLATION_FABRIC: `${fabric.host}:${fabric.port}`,

@@ -3,6 +3,7 @@ import { SpawnError } from "../errors.js";
 import type { Pid } from "../pid.js";
 import type { Resources } from "../resources.js";
 import { ControlServer } from "./control-server.js";
+import type { Environment } from "./environment.js";
 import { type LaunchRequest, Launcher, type LauncherOptions } from "./launcher.js";
 import { Monitor, type ProcessEvent } from "./monitor.js";
 
@@ -48,7 +49,7 @@ export class LocalFabric {
       options.secret,
       {
         hello: (pid) => fabric!.connected(pid),
-        spawn: (parent, resources, arg) => fabric!.spawn(parent, resources, arg),
+        spawn: (parent, resources, env, arg) => fabric!.spawn(parent, resources, env, arg),
         disconnected: (pid) => fabric!.disconnected(pid),
       },
       options.log,
@@ -73,13 +74,13 @@ export class LocalFabric {
     this.control.close();
   }
 
-  private async spawn(parent: Pid, resources: Resources, arg: Buffer): Promise<Pid> {
+  private async spawn(parent: Pid, resources: Resources, env: Environment, arg: Buffer): Promise<Pid> {
     const entry = this.processes.get(parent);
     if (entry === undefined || entry.exit !== undefined) throw new SpawnError(`${parent} has exited`, resources);
     if (this.stopping !== undefined) throw new SpawnError(`the run is stopping: ${this.stopping}`, resources);
     entry.launching++;
     try {
-      return await this.launch({ role: "child", resources, arg }, (child) => this.options.emit({ type: "spawn", pid: parent, child }));
+      return await this.launch({ role: "child", resources, env, arg }, (child) => this.options.emit({ type: "spawn", pid: parent, child }));
     } finally {
       entry.launching--;
       this.maybeExited(parent, entry);

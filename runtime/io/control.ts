@@ -50,10 +50,10 @@ export class Control {
     this.socket.unref();
   }
 
-  spawn(id: number, resources: unknown, arg: Uint8Array): void {
+  spawn(id: number, resources: unknown, env: unknown, arg: Uint8Array): void {
     if (this.broken !== undefined) return this.failSpawn(id, `no fabric connection (${this.broken})`);
     this.pending.add(id);
-    const frame = encodeControl({ t: "spawn", id, resources }, arg);
+    const frame = encodeControl({ t: "spawn", id, resources, env }, arg);
     if (this.auth) this.auth.queued.push(frame);
     else this.socket.write(frame);
   }

@@ -82,7 +82,8 @@ export function requestSpawn(resources: Resources, arg: Uint8Array): Blockable<P
   const id = running().nextSpawn++;
   const pending = new Pending<Pid>();
   spawns.set(id, { pending, resources });
-  const json = Buffer.from(JSON.stringify({ mem: resources.mem, cpu: resources.cpu }), "utf8");
+  // The child's environment is this process's as it is now (SPEC §4), not the one it started with.
+  const json = Buffer.from(JSON.stringify({ resources: { mem: resources.mem, cpu: resources.cpu }, env: process.env }), "utf8");
   const onPort = arg.length >= LARGE_MESSAGE;
   const payload = Buffer.allocUnsafe(5 + json.length + (onPort ? 0 : arg.length));
   payload.writeUInt32LE(json.length, 0);

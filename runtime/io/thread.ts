@@ -191,7 +191,8 @@ class IoThread implements ThreadHost {
       ? (receiveMessageOnPort(this.data.port)?.message as Uint8Array)
       : copyBytes(this.commands.bytes.subarray(offset + 5 + jsonLength, offset + length));
     if (!this.control) throw new Error("a spawn command before the start command");
-    this.control.spawn(id, JSON.parse(json), arg);
+    const { resources, env } = JSON.parse(json) as { resources: unknown; env: unknown };
+    this.control.spawn(id, resources, env, arg);
   }
 
   afterIo(): void {

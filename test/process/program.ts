@@ -21,6 +21,8 @@ export const fixture = (name: string): string => fileURLToPath(new URL(`./fixtur
 
 export interface RunOptions {
   readonly args?: readonly string[];
+  /** Added to the bridge's environment. */
+  readonly env?: Readonly<Record<string, string>>;
   /** Sees each event as it arrives, with the bridge's OS pid, and may act on the run. */
   readonly onEvent?: (event: JsonEvent, bridgePid: number) => void;
 }
@@ -29,11 +31,11 @@ export interface RunOptions {
  * Runs `node <fixture> [args]` (so init() makes it the bridge) in the machine form. Checks
  * SPEC §5's ordering rules while rebuilding the process tree.
  */
-export function runProgram(name: string, { args = [], onEvent }: RunOptions = {}): Promise<ProgramRun> {
+export function runProgram(name: string, { args = [], env = {}, onEvent }: RunOptions = {}): Promise<ProgramRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [fixture(name), ...args], {
       stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, CONSTELLATION_FORMAT: "json" },
+      env: { ...process.env, ...env, CONSTELLATION_FORMAT: "json" },
     });
     const events: JsonEvent[] = [];
     const stderr: Buffer[] = [];

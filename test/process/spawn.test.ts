@@ -62,6 +62,16 @@ describe("spawned processes", () => {
     expect(run.code).toBe(1);
   });
 
+  it("start with their parent's environment as it is at the spawn call", async () => {
+    const run = await runProgram("env.mjs", { env: { CHANGED: "at start", REMOVED: "at start", KEPT: "kept" } });
+    const child = run.root.children[0]!;
+    const grandchild = child.children[0]!;
+    expect(text(run.root, 1)).toBe("root CHANGED=at start REMOVED=at start KEPT=kept\n");
+    expect(text(child, 1)).toBe("child CHANGED=by the root REMOVED=(unset) KEPT=kept\n");
+    expect(text(grandchild, 1)).toBe("grandchild CHANGED=by the child REMOVED=(unset) KEPT=kept\n");
+    expect(run.code).toBe(0);
+  });
+
   it("receive a long stream of small messages within Resources.default()'s memory", async () => {
     // Regression: V8's young generation and the I/O thread's uncollected read buffers took
     // such a receiver past 100 MiB, and it was killed (docs/design.md §5).
