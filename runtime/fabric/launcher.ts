@@ -77,6 +77,7 @@ export class Launcher {
           CONSTELLATION_FABRIC: `${fabric.host}:${fabric.port}`,
           CONSTELLATION_SECRET: secret,
           CONSTELLATION_RESOURCES: JSON.stringify({ mem: request.resources.mem, cpu: request.resources.cpu }),
+          CONSTELLATION_PREBOOT: "1",
         },
       });
       if (request.role === "child") {

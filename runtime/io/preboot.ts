@@ -5,10 +5,17 @@ import { isMainThread } from "node:worker_threads";
 import { ioOptions, readRole } from "../process/env.js";
 import { prestart } from "./boot.js";
 
-// Workers inherit the process's exec arguments, this --require among them: only the main thread
-// starts an I/O thread.
+/** Set by the launcher for the process it starts, and taken here (see below). */
+const MARK = "CONSTELLATION_PREBOOT";
+
+// Workers and the processes a program forks inherit its exec arguments, this --require among
+// them, and forked ones its environment too: only the main thread of the process the launcher
+// started, the one that finds the mark, starts an I/O thread; the mark is gone before the
+// program can fork.
+const marked = process.env[MARK] === "1";
+delete process.env[MARK];
 try {
-  const role = isMainThread ? readRole() : undefined;
+  const role = isMainThread && marked ? readRole() : undefined;
   if (role && role.role !== "bridge") prestart(ioOptions(role));
 } catch {
   // A malformed environment: init() reads it again and reports it where the program can see it.

@@ -43,6 +43,13 @@ describe("a program run locally (init() in the process started is the bridge)", 
     expect(run.code).toBe(0);
   });
 
+  it("starts no I/O thread in a process the program forks, though it inherits the preload", async () => {
+    const run = await runProgram("fork.mjs");
+    expect(run.root.output[1].toString()).toBe("forked: I/O thread started ahead: false\nforked process exited with 0\n");
+    expect(run.root.output[2].toString()).toBe("");
+    expect(run.code).toBe(0);
+  });
+
   it("stops every process on SIGINT to the bridge, and reports them", async () => {
     const run = await runProgram("wait-forever.mjs", {
       onEvent: (event, bridge) => {
