@@ -41,9 +41,10 @@ const PREBOOT = ["--require", createRequire(import.meta.url).resolve("constellat
 /**
  * V8 lets its young generation grow to 3 × 16 MiB of mostly garbage under a stream of messages:
  * on top of Node's ~60 MiB, that alone took a process past the 100 MiB of Resources.default().
- * Its semi-spaces get 1/32 of the process's memory. The flag has a price: any V8 flag makes Node
- * drop its code cache, ~30–50 ms of start-up here, so it is given only below 512 MiB, where it
- * changes something. The program's own exec arguments come after, so its own flag wins.
+ * Its semi-spaces get 1/32 of the process's memory. The flag has a price: with it the I/O thread
+ * and the runtime load slower (spawn to first message ~200 → ~250 ms here; our reading: Node's
+ * built-in code cache does not match other V8 flags), so it is given only below 512 MiB, where
+ * it changes something. The program's own exec arguments come after, so its own flag wins.
  */
 function heapArgs(mem: number): string[] {
   const semiSpaceMiB = Math.max(1, Math.floor(mem / (32 * Mem.MiB)));
