@@ -3,7 +3,7 @@
 import { rejected, resolved, Pending, type Blockable } from "../blockable.js";
 import type { ChannelErrorReason } from "../errors.js";
 import type { Pid } from "../pid.js";
-import { copyBytes, type Encoded } from "../codec/index.js";
+import { encode, encodeBorrowed, type Encoded } from "../codec/index.js";
 import type { Host } from "../io/host.js";
 import { Command, MESSAGE_OVERHEAD, RECEIVE_WINDOW, SEND_WINDOW } from "../io/shared.js";
 import { channelError } from "./errors.js";
@@ -54,17 +54,23 @@ export class Link {
 
   // --- outbound --------------------------------------------------------------------------
 
-  /** Sends an encoded message (copied if it is borrowed: it waits). */
-  send(message: Encoded): Blockable<void> {
+  /** Sends `value`: encoded straight into the command ring when the window allows, else kept encoded until it does. */
+  send(value: unknown): Blockable<void> {
     if (this.lost) return rejected(channelError(this.pid, this.lost, "Sender"));
-    if (this.waiting.length === 0 && this.inFlight < SEND_WINDOW) {
-      this.write(message);
-      return SENT;
+    try {
+      if (this.waiting.length === 0 && this.inFlight < SEND_WINDOW) {
+        const length = this.host.sendValue(this.id, value);
+        if (length >= 0) this.inFlight += length + MESSAGE_OVERHEAD;
+        else this.write(encodeBorrowed(value));
+        return SENT;
+      }
+      const bytes = encode(value);
+      const pending = new Pending<void>();
+      this.enqueue({ message: { bytes, length: bytes.length, owned: true }, pending });
+      return pending.promise;
+    } catch (e) {
+      return rejected(e);
     }
-    const pending = new Pending<void>();
-    const own = message.owned ? message : { bytes: copyBytes(message.bytes, message.length), length: message.length, owned: true };
-    this.enqueue({ message: own, pending });
-    return pending.promise;
   }
 
   /** Ends the channel to the remote after everything sent so far. */

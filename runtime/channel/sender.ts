@@ -1,5 +1,4 @@
 import { rejected, type Blockable } from "../blockable.js";
-import { encodeBorrowed, type Encoded } from "../codec/index.js";
 import type { Pid } from "../pid.js";
 import { running } from "../io/index.js";
 import type { TypeCheck } from "../validator.js";
@@ -48,13 +47,7 @@ export class Sender<T> implements Disposable {
    */
   send(value: T): Blockable<void> {
     if (this.closed) return rejected(channelError(this.pid, "closed", "Sender"));
-    let message: Encoded;
-    try {
-      message = encodeBorrowed(value);
-    } catch (e) {
-      return rejected(e);
-    }
-    return this.link.send(message);
+    return this.link.send(value);
   }
 
   /** Ends the channel: the remote sees end-of-stream after everything sent before. */

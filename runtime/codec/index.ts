@@ -8,7 +8,7 @@ import { CodecError } from "./error.js";
 import { readFast, writeFast } from "./fast.js";
 import { Reader } from "./reader.js";
 import { TAG_V8, TAG_V8_CLOSURES } from "./tags.js";
-import { Writer } from "./writer.js";
+import { OVERFLOW, Writer } from "./writer.js";
 
 export { CodecError } from "./error.js";
 
@@ -53,6 +53,26 @@ export function encodeBorrowed(value: unknown): Encoded {
   }
   const bytes = encodeV8(value);
   return { bytes, length: bytes.length, owned: true };
+}
+
+/**
+ * Encodes `value` straight into `buf[at, limit)` (`view` over the same memory), sparing the
+ * copy out of the scratch buffer. Returns where the encoding ends, or -1 when it does not fit
+ * there or is not a fast-path value: the caller then takes {@link encodeBorrowed}'s way.
+ */
+export function encodeInto(value: unknown, buf: Buffer, view: DataView, at: number, limit: number): number {
+  if (scratch.busy) return -1;
+  scratch.busy = true;
+  scratch.point(buf, view, at, limit);
+  try {
+    return writeFast(scratch, value, [], 0) ? scratch.pos : -1;
+  } catch (e) {
+    if (e === OVERFLOW) return -1;
+    throw e;
+  } finally {
+    scratch.unpoint();
+    scratch.busy = false;
+  }
 }
 
 /**

@@ -1,6 +1,7 @@
 // Reads a fast-path encoding. Bounds are checked on every read: the bytes come off the network.
 
 import { CodecError } from "./error.js";
+import { readUtf8 } from "./utf8.js";
 
 export class Reader {
   pos = 0;
@@ -37,17 +38,7 @@ export class Reader {
   str(): string {
     const n = this.u32();
     const at = this.need(n);
-    const buf = this.buf;
-    if (n < 32) {
-      let s = "";
-      for (let i = at; i < at + n; i++) {
-        const c = buf[i]!;
-        if (c >= 0x80) return buf.toString("utf8", at, at + n);
-        s += String.fromCharCode(c);
-      }
-      return s;
-    }
-    return buf.toString("utf8", at, at + n);
+    return n === 0 ? "" : readUtf8(this.buf, at, at + n);
   }
 
   /** A copy of the next length-prefixed bytes (the source may be reused). */

@@ -1,21 +1,49 @@
 // A growable byte buffer the fast path encodes into. One is reused for every encoding, so a
-// small message costs no allocation until its bytes are copied out.
+// small message costs no allocation until its bytes are copied out. It can also be pointed at
+// a region of someone else's memory (a ring's free space), which it then never outgrows.
+import { writeUtf8 } from "./utf8.js";
 
 const INITIAL = 64 << 10;
 
+/** Thrown by a writer pointed at a region the encoding does not fit in. */
+export const OVERFLOW: unique symbol = Symbol("region overflow");
+
 export class Writer {
-  buf = Buffer.allocUnsafeSlow(INITIAL);
-  view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+  buf: Buffer = Buffer.allocUnsafeSlow(INITIAL);
+  view: DataView = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
   pos = 0;
   /** Set while an encoding is in progress, so a re-entrant encode takes a fresh writer. */
   busy = false;
+  private limit = this.buf.length;
+  /** The writer's own buffer while it is pointed at a region. */
+  private own: { buf: Buffer; view: DataView } | undefined;
+
+  /** Writes into `buf[at, limit)` (with `view` over the same memory) until {@link unpoint}. */
+  point(buf: Buffer, view: DataView, at: number, limit: number): void {
+    this.own ??= { buf: this.buf, view: this.view };
+    this.buf = buf;
+    this.view = view;
+    this.pos = at;
+    this.limit = limit;
+  }
+
+  /** Back to the writer's own buffer. */
+  unpoint(): void {
+    if (!this.own) return;
+    this.buf = this.own.buf;
+    this.view = this.own.view;
+    this.limit = this.buf.length;
+    this.own = undefined;
+  }
 
   ensure(n: number): void {
-    if (this.pos + n <= this.buf.length) return;
+    if (this.pos + n <= this.limit) return;
+    if (this.own) throw OVERFLOW;
     const bigger = Buffer.allocUnsafeSlow(Math.max(this.buf.length * 2, this.pos + n));
     this.buf.copy(bigger, 0, 0, this.pos);
     this.buf = bigger;
     this.view = new DataView(bigger.buffer, bigger.byteOffset, bigger.byteLength);
+    this.limit = bigger.length;
   }
 
   u8(v: number): void {
@@ -41,21 +69,21 @@ export class Writer {
     this.pos += 8;
   }
 
-  /** u32 byte length + UTF-8 bytes. ASCII, the common case, is copied by a plain loop. */
+  /** u32 byte length + UTF-8 bytes. Short ASCII strings, cheaper than a binding call, by a plain loop. */
   str(s: string): void {
     const n = s.length;
     this.ensure(4 + n * 3);
     const start = this.pos + 4;
     const buf = this.buf;
     let i = 0;
-    if (n < 64) {
+    if (n < 16) {
       for (; i < n; i++) {
         const c = s.charCodeAt(i);
         if (c >= 0x80) break;
         buf[start + i] = c;
       }
     }
-    const length = i === n ? n : buf.write(s, start, "utf8");
+    const length = i === n ? n : writeUtf8(buf, s, start);
     this.view.setUint32(this.pos, length, true);
     this.pos = start + length;
   }

@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn as spawnProcess, type StdioOptions } from "node:child_process";
-import { createRequire } from "node:module";
 import { createServer, type Server } from "node:net";
 import type { Writable } from "node:stream";
+import { PREBOOT_FILE } from "../io/built.js";
 import { makePid, type Pid } from "../pid.js";
 import type { Environment } from "./environment.js";
-import { Mem, type Resources } from "../resources.js";
+import type { Resources } from "../resources.js";
 
 /** What to start: the root, or a child with its spawn argument (fd 3). */
 export type LaunchRequest =
@@ -31,28 +31,8 @@ export interface LauncherOptions {
 
 const HOST = "127.0.0.1";
 
-/**
- * Starts the I/O thread before the program loads (runtime/io/preboot.ts). Found through the
- * package's own exports, so that a fabric running from the sources (the tests) preloads the
- * built file too.
- */
-const PREBOOT = ["--require", createRequire(import.meta.url).resolve("constellation-ts/preboot")];
-
-/**
- * V8 lets its young generation grow to 3 × 16 MiB of mostly garbage under a stream of messages:
- * on top of Node's ~60 MiB, that alone took a process past the 100 MiB of Resources.default().
- * Its semi-spaces get 1/32 of the process's memory. The flag has a price: with it the I/O thread
- * and the runtime load slower (spawn to first message ~200 → ~250 ms here; our reading: Node's
- * built-in code cache does not match other V8 flags), so it is given only below 512 MiB, where
- * it changes something. The program's own exec arguments come after, so its own flag wins.
- */
-function heapArgs(mem: number): string[] {
-  const semiSpaceMiB = Math.max(1, Math.floor(mem / (32 * Mem.MiB)));
-  return semiSpaceMiB < V8_MAX_SEMI_SPACE_MIB ? [`--max-semi-space-size=${semiSpaceMiB}`] : [];
-}
-
-/** V8's own bound on a semi-space (64-bit builds). */
-const V8_MAX_SEMI_SPACE_MIB = 16;
+/** Starts the I/O thread before the program loads (runtime/io/preboot.ts). */
+const PREBOOT = ["--require", PREBOOT_FILE];
 
 /** Starts the processes of a run on this machine (docs/design.md §3: environment and fds). */
 export class Launcher {
@@ -69,7 +49,7 @@ export class Launcher {
       const pid = makePid(HOST, port);
       const { fabric, secret, command, args, env } = this.options;
       const stdio: StdioOptions = ["ignore", "pipe", "pipe", request.role === "child" ? "pipe" : "ignore", listenerFd(listener)];
-      const child = spawnProcess(command, [...PREBOOT, ...heapArgs(request.resources.mem), ...args], {
+      const child = spawnProcess(command, [...PREBOOT, ...args], {
         stdio,
         env: {
           ...(request.role === "child" ? request.env : env),

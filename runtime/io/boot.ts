@@ -4,6 +4,7 @@
 // new one (docs/design.md §5).
 import { MessageChannel, Worker, type MessagePort } from "node:worker_threads";
 import type { Pid } from "../pid.js";
+import { THREAD_FILE } from "./built.js";
 import { log } from "./log.js";
 import { allocateShared, IO_FAILED, Word, type SharedMemory } from "./shared.js";
 import type { ThreadData } from "./thread.js";
@@ -25,19 +26,13 @@ export interface Booted {
   readonly port: MessagePort;
 }
 
-/**
- * The worker's code, bundled into one CommonJS file at build time (cli/postbuild.ts): loaded
- * as ~20 ES modules, it took the worker ~70 ms to start here; as one CommonJS file, ~40.
- */
-const THREAD = new URL("./thread.bundle.cjs", import.meta.url);
-
 /** Starts an I/O thread; it reports that it runs through Word.State. */
 export function boot(options: IoOptions): Booted {
   const shared = allocateShared();
   const { port1, port2 } = new MessageChannel();
   const data: ThreadData = { ...options, shared, port: port2 };
   // No exec arguments: the launcher's preload has nothing to do in the worker.
-  const worker = new Worker(THREAD, { workerData: data, transferList: [port2], execArgv: [] });
+  const worker = new Worker(THREAD_FILE, { workerData: data, transferList: [port2], execArgv: [] });
   // A worker that cannot even load its code fails before its own handler is installed.
   worker.on("error", (e) => {
     log(`the I/O thread failed: ${e.stack ?? e.message}`);

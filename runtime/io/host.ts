@@ -2,7 +2,7 @@
 // (Atomics.wait for `.block()`, Atomics.waitAsync for `await`) until events arrive.
 import { receiveMessageOnPort, type MessagePort } from "node:worker_threads";
 import type { Driver } from "../blockable.js";
-import { copyBytes, type Encoded } from "../codec/index.js";
+import { copyBytes, encodeInto, type Encoded } from "../codec/index.js";
 import { ConstellationError } from "../errors.js";
 import { Queue } from "./queue.js";
 import { Ring } from "./ring.js";
@@ -71,6 +71,24 @@ export class Host implements Driver {
     }
     this.commands.publish();
     this.wakeIo();
+  }
+
+  /**
+   * Publishes a message encoded straight into the command ring (no copy); returns its encoded
+   * length, or -1 when it could not be (no room, held commands before it, a large or
+   * non-fast-path value): the caller then encodes it and calls {@link send}.
+   */
+  sendValue(id: number, value: unknown): number {
+    if (this.held.length > 0) return -1;
+    const ring = this.commands;
+    const at = ring.open(LARGE_MESSAGE - 1);
+    if (at < 0) return -1;
+    const end = encodeInto(value, ring.bytes, ring.view, at, ring.openLimit);
+    if (end < 0) return -1;
+    ring.commit(Command.Send, id, end - at);
+    ring.publish();
+    this.wakeIo();
+    return end - at;
   }
 
   /** Posts bytes to the I/O thread, which takes them when it reads the matching command. */

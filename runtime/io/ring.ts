@@ -5,9 +5,11 @@
 //
 // Record: u32 payload length | u8 kind | 3 bytes unused | u32 argument | payload, padded to 4.
 
+// Head and tail on cache lines of their own, apart from each other and from the data: each
+// side writes one of them at every batch.
 const HEAD = 0; // Int32 index: bytes ever published by the producer (wrapping u32)
-const TAIL = 1; // Int32 index: bytes ever released by the consumer (wrapping u32)
-const HEADER_BYTES = 64; // keeps head and tail off the data's cache lines
+const TAIL = 16; // Int32 index: bytes ever released by the consumer (wrapping u32)
+const HEADER_BYTES = 128;
 const RECORD_HEADER = 12;
 const PAD = 0xffffffff;
 
@@ -39,6 +41,8 @@ export class Ring {
   // so a stream of records does not pull the other side's cache line over at every record.
   private seen: number;
 
+  /** Producer: the end of the room of the record {@link open} opened. */
+  openLimit = 0;
   /** Set by {@link next}: the current record. */
   kind = 0;
   arg = 0;
@@ -48,7 +52,7 @@ export class Ring {
   constructor(shared: SharedArrayBuffer, readonly role: "producer" | "consumer") {
     this.capacity = shared.byteLength - HEADER_BYTES;
     this.mask = this.capacity - 1;
-    this.words = new Int32Array(shared, 0, 2);
+    this.words = new Int32Array(shared, 0, TAIL + 1);
     this.bytes = Buffer.from(shared, HEADER_BYTES, this.capacity);
     this.view = new DataView(shared, HEADER_BYTES, this.capacity);
     this.cursor = Atomics.load(this.words, role === "producer" ? HEAD : TAIL) >>> 0;
@@ -89,6 +93,31 @@ export class Ring {
     this.view.setUint32(pos + 8, arg, true);
     this.cursor = (this.cursor + size) >>> 0;
     return pos + RECORD_HEADER;
+  }
+
+  /**
+   * Opens a record of yet unknown length for the producer to write in place: returns the offset
+   * of its payload in {@link bytes} and sets {@link openLimit}, the end of the contiguous room it
+   * may fill (at most `maxPayload` bytes); -1 when there is no room before the end of the ring.
+   * {@link commit} ends it; nothing is reserved until then.
+   */
+  open(maxPayload: number): number {
+    const pos = this.cursor & this.mask;
+    let free = this.capacity - ((this.cursor - this.seen) >>> 0);
+    if (free < this.capacity >>> 1) free = this.capacity - ((this.cursor - (this.seen = Atomics.load(this.words, TAIL) >>> 0)) >>> 0);
+    const room = (Math.min(free, this.capacity - pos) - RECORD_HEADER) & ~3;
+    if (room <= 0) return -1;
+    this.openLimit = pos + RECORD_HEADER + Math.min(room, maxPayload);
+    return pos + RECORD_HEADER;
+  }
+
+  /** Reserves the record {@link open} opened, with `length` bytes of payload written. */
+  commit(kind: number, arg: number, length: number): void {
+    const pos = this.cursor & this.mask;
+    this.view.setUint32(pos, length, true);
+    this.view.setUint8(pos + 4, kind);
+    this.view.setUint32(pos + 8, arg, true);
+    this.cursor = (this.cursor + recordSize(length)) >>> 0;
   }
 
   /** Reserves a record and copies `payload[0, length)` into it; false when the ring is full. */

@@ -64,18 +64,22 @@ export enum Event {
  */
 export enum Word {
   /** 1 while the main thread sleeps (or is about to) waiting for events. */
-  MainSleeping,
+  MainSleeping = 0,
   /** 1 while the I/O thread sleeps (or is about to) waiting for commands or event-ring room. */
-  IoSleeping,
+  IoSleeping = 16,
   /** 1 while the main thread needs Credit events promptly (a send waits for window). */
-  CreditWanted,
+  CreditWanted = 32,
   /** 1 while the main thread has commands waiting for room in the command ring. */
-  CommandSpaceWanted,
+  CommandSpaceWanted = 48,
   /** 1 while the I/O thread has events waiting for room in the event ring. */
-  EventSpaceWanted,
+  EventSpaceWanted = 64,
   /** 0 while starting, 1 once the I/O thread runs, 2 once it has failed for good. */
-  State,
-  Count,
+  State = 80,
+  /**
+   * The words are 64 bytes apart: each on a cache line of its own, so that a thread writing its
+   * word does not take from the other the line holding the word it reads at every message.
+   */
+  Count = 96,
 }
 
 export const IO_STARTING = 0;

@@ -6,6 +6,7 @@ import { parseResources } from "../fabric/resources-json.js";
 import { startIo } from "../io/index.js";
 import { isPid, type Pid } from "../pid.js";
 import { Resources } from "../resources.js";
+import { capYoungGeneration } from "./young-generation.js";
 import { ioOptions, type ProcessEnv, readRole } from "./env.js";
 
 /** The fd a child's spawn argument arrives on (docs/design.md §3). */
@@ -56,6 +57,7 @@ export async function init(resources: Resources = Resources.default()): Promise<
 
 function start(env: ProcessEnv): void {
   startIo(ioOptions(env));
+  capYoungGeneration(env.resources.mem);
   state = { phase: "ready", pid: env.pid, resources: env.resources };
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { closure, register } from "../../runtime/closure.js";
-import { CODEC_VERSION, CodecError, decode, decodeBorrowed, encode } from "../../runtime/codec/index.js";
+import { CODEC_VERSION, CodecError, decode, decodeBorrowed, encode, encodeInto } from "../../runtime/codec/index.js";
 import { SchemaError } from "../../runtime/errors.js";
 import { makePid } from "../../runtime/pid.js";
 
@@ -101,6 +101,28 @@ describe("codec round trips", () => {
 
   test("the version is exported for the handshake", () => {
     expect(CODEC_VERSION).toBeGreaterThan(0);
+  });
+});
+
+describe("encoding in place (into a ring's free space)", () => {
+  const shared = Buffer.from(new SharedArrayBuffer(256));
+  const view = new DataView(shared.buffer);
+
+  test("writes the same bytes as encode, within the region, and nothing outside it", () => {
+    shared.fill(0xaa);
+    const value = { id: 7, name: "héllo", list: [1.5, "x".repeat(20), null] };
+    const end = encodeInto(value, shared, view, 16, 200);
+    expect(end).toBe(16 + encode(value).length);
+    expect(shared.subarray(16, end)).toEqual(Buffer.from(encode(value)));
+    expect(shared.subarray(0, 16).every((b) => b === 0xaa) && shared.subarray(end).every((b) => b === 0xaa)).toBe(true);
+    expect(decodeBorrowed(shared, 16, end)).toEqual(value);
+  });
+
+  test("declines a value that does not fit the region, or that needs v8.serialize, and the scratch path still works", () => {
+    expect(encodeInto("x".repeat(100), shared, view, 0, 64)).toBe(-1);
+    expect(encodeInto(new Map([[1, 2]]), shared, view, 0, 256)).toBe(-1);
+    expect(roundTrip({ after: "a decline" })).toEqual({ after: "a decline" });
+    expect(encodeInto("fits", shared, view, 0, 64)).toBe(1 + 4 + 4);
   });
 });
 

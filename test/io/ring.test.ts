@@ -42,3 +42,27 @@ test("a record is invisible until published", () => {
   expect(consumer.next()).toBe(true);
   expect(consumer.next()).toBe(false);
 });
+
+test("a record written in place is read back, and open offers only the room before the end and the consumer", () => {
+  const shared = allocateRing(256);
+  const producer = new Ring(shared, "producer");
+  const consumer = new Ring(shared, "consumer");
+  for (let round = 0; round < 100; round++) {
+    const at = producer.open(1000);
+    // Never past the end of the ring (records do not wrap) nor into unreleased records.
+    expect(producer.openLimit).toBeLessThanOrEqual(256);
+    if (at < 0 || producer.openLimit - at < 30) {
+      expect(producer.write(9, round, new Uint8Array(30).fill(round))).toBe(producer.fits(30));
+    } else {
+      producer.bytes.fill(round, at, at + 30);
+      producer.commit(9, round, 30);
+    }
+    producer.publish();
+    expect(consumer.next()).toBe(true);
+    expect([consumer.kind, consumer.arg, consumer.length]).toEqual([9, round, 30]);
+    expect(consumer.bytes.subarray(consumer.offset, consumer.offset + 30).every((b) => b === round)).toBe(true);
+    if (round % 3 === 0) consumer.release();
+  }
+  const at = producer.open(8);
+  if (at >= 0) expect(producer.openLimit - at).toBeLessThanOrEqual(8);
+});
