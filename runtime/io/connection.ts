@@ -1,12 +1,16 @@
 // One TCP connection to a peer process, from its first byte: the handshake is done by the
 // peer table (peers.ts), the rest by the Peer it is attached to.
-import type { Socket } from "node:net";
+import { Socket, connect, type OnReadOpts } from "node:net";
 import { FrameDecoder } from "./frame.js";
 import type { Peer } from "./peer.js";
 import type { Challenge, Hello } from "./handshake.js";
 
+/** Makes the socket, reading through `onread`. */
+type Open = (onread: OnReadOpts) => Socket;
+
 export class Connection {
   readonly decoder: FrameDecoder;
+  readonly socket: Socket;
   /** Set once the handshake has attached it to its peer. */
   peer: Peer | undefined;
   /** The socket has closed; frames already read may still wait in the decoder. */
@@ -18,13 +22,41 @@ export class Connection {
   /** The challenge of its handshake (sent when accepted, received when dialled), and the hello answering it. */
   handshake: { readonly challenge: Challenge; hello?: Hello } | undefined;
 
-  constructor(
-    readonly socket: Socket,
-    readonly dialled: boolean,
-    maxFrame: number,
-  ) {
+  /**
+   * The socket reads into the decoder's memory (see FrameDecoder): no buffer is allocated per
+   * read, and a large message is read straight into its own buffer. `onRead` runs after each read.
+   */
+  private constructor(open: Open, readonly dialled: boolean, maxFrame: number, onRead: (c: Connection) => void) {
     this.decoder = new FrameDecoder(maxFrame);
-    socket.setNoDelay(true);
+    this.socket = open({
+      buffer: () => this.decoder.readBuffer(),
+      callback: (n, buf) => {
+        this.decoder.filled(n, buf);
+        onRead(this);
+        // Pausing, when the main thread cannot take more, is the Peer's socket.pause().
+        return true;
+      },
+    });
+    this.socket.setNoDelay(true);
+  }
+
+  /** Dials `host:port`. */
+  static dial(host: string, port: number, maxFrame: number, onRead: (c: Connection) => void): Connection {
+    return new Connection((onread) => connect({ host, port, onread }), true, maxFrame, onRead);
+  }
+
+  /**
+   * Takes over a socket the listener accepted, paused (`pauseOnConnect`) before it read
+   * anything. Node gives `onread` only to sockets it makes for connect(), so the accepted
+   * socket's handle moves to one made with it, and the accepted socket, left without a handle,
+   * is dropped.
+   */
+  static accept(accepted: Socket, maxFrame: number, onRead: (c: Connection) => void): Connection {
+    const holder = accepted as unknown as { _handle: unknown };
+    const handle = holder._handle;
+    holder._handle = null;
+    const options = { handle, readable: true, writable: true };
+    return new Connection((onread) => new Socket({ ...options, onread } as ConstructorParameters<typeof Socket>[0]), false, maxFrame, onRead);
   }
 
   /** Whether frames can still be written to it. */

@@ -59,10 +59,16 @@ export function frame(type: Frame, body?: Uint8Array): Buffer {
   return out;
 }
 
+/** Bytes of one socket read outside a frame being assembled. */
+const READ_AREA = 64 << 10;
+
 /**
  * Splits a byte stream into frames, one at a time, so the reader can stop between two frames
- * (backpressure) and go on later. A frame inside one chunk is returned as a view of it; one
- * spanning chunks is assembled in a buffer of its exact size (large messages: one copy).
+ * (backpressure) and go on later. The socket reads into memory the decoder gives it
+ * ({@link readBuffer}, Node's `onread`): a read area reused for every read, or, while a frame
+ * larger than what was read is being assembled, the rest of that frame's own buffer, so a large
+ * message is read in place, never copied. A frame inside one read is returned as a view of the
+ * read area, valid until the next read.
  */
 export class FrameDecoder {
   /** Set by {@link next}: the current frame's type and body, `source[start, end)`. */
@@ -73,17 +79,28 @@ export class FrameDecoder {
 
   private chunk: Buffer = EMPTY;
   private at = 0;
+  private readonly readArea: Buffer;
   private readonly header = Buffer.alloc(FRAME_HEADER);
   private headerFill = 0;
   private assembling: Buffer | undefined;
   private assembled = 0;
   private assemblingType: Frame = Frame.Data;
 
-  constructor(private readonly maxFrame = DEFAULT_MAX_FRAME) {}
+  constructor(
+    private readonly maxFrame = DEFAULT_MAX_FRAME,
+    readArea = READ_AREA,
+  ) {
+    this.readArea = Buffer.allocUnsafeSlow(readArea);
+  }
 
-  /** Whether bytes of the last chunk remain unread. */
+  /** Whether bytes of the last read remain unread: the socket must not read until they are. */
   get hasInput(): boolean {
     return this.at < this.chunk.length;
+  }
+
+  /** Drops what is left of the last read (a connection closing on purpose reads nothing more). */
+  skip(): void {
+    this.at = this.chunk.length;
   }
 
   /** The current frame's body as a buffer (a view, unless it was assembled). */
@@ -91,10 +108,20 @@ export class FrameDecoder {
     return this.start === 0 && this.end === this.source.length ? this.source : this.source.subarray(this.start, this.end);
   }
 
-  /** Adds the next chunk; call only once {@link hasInput} is false. */
-  push(chunk: Buffer): void {
-    if (this.hasInput) throw new Error("FrameDecoder.push before the previous chunk was read");
-    this.chunk = chunk;
+  /** Where the next read goes: the rest of the frame being assembled, else the read area. */
+  readBuffer(): Buffer {
+    return this.assembling ? this.assembling.subarray(this.assembled) : this.readArea;
+  }
+
+  /** `n` bytes were read into `buf`, what {@link readBuffer} gave; call only once {@link hasInput} is false. */
+  filled(n: number, buf: Uint8Array): void {
+    if (this.hasInput) throw new Error("FrameDecoder.filled before the previous read was taken");
+    if (this.assembling && buf.buffer === this.assembling.buffer) {
+      this.assembled += n;
+      this.chunk = EMPTY;
+    } else {
+      this.chunk = this.readArea.subarray(0, n);
+    }
     this.at = 0;
   }
 

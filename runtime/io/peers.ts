@@ -5,9 +5,8 @@
 // (established, or being dialled), it keeps the one dialled by the smaller pid; the loser is
 // answered "duplicate" before a single message travels on it. Both ends apply the same order,
 // so they always agree.
-import { connect, type Socket } from "node:net";
+import type { Socket } from "node:net";
 import { pidAddress, type Pid } from "../pid.js";
-import { countRead } from "./collector.js";
 import { Connection } from "./connection.js";
 import { Frame, FrameError, frame } from "./frame.js";
 import { challenge, checkWelcome, hello, helloProblem, welcome, type Challenge, type Hello, type Welcome } from "./handshake.js";
@@ -107,7 +106,7 @@ export class Peers {
 
   private dial(peer: Peer, since: number): void {
     const { host, port } = pidAddress(peer.pid);
-    const conn = new Connection(connect({ host, port }), true, this.maxFrame);
+    const conn = Connection.dial(host, port, this.maxFrame, this.onRead);
     this.dials.set(peer, { conn, since });
     this.wire(conn, () => {
       if (this.dials.get(peer)?.conn !== conn) return;
@@ -173,11 +172,12 @@ export class Peers {
 
   // --- accepting -------------------------------------------------------------------------
 
-  accept(socket: Socket): void {
-    const conn = new Connection(socket, false, this.maxFrame);
+  /** Takes a socket the listener accepted (paused, see Connection.accept). */
+  accept(accepted: Socket): void {
+    const conn = Connection.accept(accepted, this.maxFrame, this.onRead);
     const c = challenge();
     conn.handshake = { challenge: c };
-    socket.write(frame(Frame.Challenge, Buffer.from(JSON.stringify(c))));
+    conn.socket.write(frame(Frame.Challenge, Buffer.from(JSON.stringify(c))));
     const timer = setTimeout(() => {
       if (!conn.peer) {
         log("closing a connection that sent no handshake");
@@ -227,15 +227,15 @@ export class Peers {
 
   // --- socket events ---------------------------------------------------------------------
 
+  /** After every read of a connection. */
+  private readonly onRead = (conn: Connection): void => {
+    if (conn.socket.destroyed || conn.graceful) return conn.decoder.skip();
+    this.readFrom(conn);
+    this.thread.afterIo();
+  };
+
   private wire(conn: Connection, onClose: () => void): void {
     const socket = conn.socket;
-    socket.on("data", (chunk: Buffer) => {
-      if (socket.destroyed || conn.graceful) return;
-      countRead(chunk.length);
-      conn.decoder.push(chunk);
-      this.readFrom(conn);
-      this.thread.afterIo();
-    });
     socket.on("error", (e) => {
       conn.error = e;
     });

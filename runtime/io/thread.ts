@@ -52,7 +52,7 @@ class IoThread implements ThreadHost {
     this.commands = new Ring(data.shared.commands, "consumer");
     this.sink = new EventSink(data.shared.events, this.words, data.port);
     this.peers = new Peers(data.pid, data.secret, this, data.maxFrame ?? DEFAULT_MAX_FRAME);
-    createServer({ noDelay: true }, (socket) => this.peers.accept(socket))
+    createServer({ noDelay: true, pauseOnConnect: true }, (socket) => this.peers.accept(socket))
       .on("error", (e) => log(`listener (fd ${data.listenFd}): ${e.message}`))
       .listen({ fd: data.listenFd });
   }

@@ -172,11 +172,11 @@ describe("hostile input", () => {
     const { hello } = await import("../../runtime/io/handshake.js");
     const root = await run.launch("stream-out.mjs", { count: 20_000 });
     const { port } = pidAddress(root.pid);
-    const s = connect(port, "127.0.0.1");
     const decoder = new FrameDecoder(1 << 20);
     const answers: [Frame, any][] = [];
-    s.on("data", (d: Buffer) => {
-      decoder.push(d);
+    const s = connect({ port, host: "127.0.0.1", onread: { buffer: () => decoder.readBuffer(), callback: onRead } });
+    function onRead(n: number, into: Uint8Array): void {
+      decoder.filled(n, into);
       while (decoder.next()) {
         answers.push([decoder.type, JSON.parse(decoder.body.toString())]);
         // An impostor that knows the protocol but not the secret answers the challenge.
@@ -185,7 +185,7 @@ describe("hostile input", () => {
           s.write(frame(Frame.Hello, Buffer.from(JSON.stringify(forged))));
         }
       }
-    });
+    }
     await new Promise((r) => s.on("close", r));
     expect(answers.map(([type]) => type)).toEqual([Frame.Challenge, Frame.Welcome]);
     expect(answers[1]![1]).toMatchObject({ ok: false, reason: "refused", message: expect.stringMatching(/wrong proof/) });

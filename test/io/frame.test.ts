@@ -3,12 +3,20 @@ import { Frame, FrameDecoder, FrameError, frame } from "../../runtime/io/frame.j
 import { challenge, checkWelcome, hello, helloProblem, welcome, type Welcome } from "../../runtime/io/handshake.js";
 import { makePid } from "../../runtime/pid.js";
 
+/** Feeds `chunks` as a socket would: each read into the memory the decoder gives, as much as fits. */
+function feed(decoder: FrameDecoder, chunk: Buffer, onFrame: () => void = () => {}): void {
+  for (let at = 0; at < chunk.length; ) {
+    const into = decoder.readBuffer();
+    const n = chunk.copy(into, 0, at);
+    at += n;
+    decoder.filled(n, into);
+    while (decoder.next()) onFrame();
+  }
+}
+
 function frames(decoder: FrameDecoder, chunks: Buffer[]): [Frame, string][] {
   const out: [Frame, string][] = [];
-  for (const chunk of chunks) {
-    decoder.push(chunk);
-    while (decoder.next()) out.push([decoder.type, decoder.body.toString()]);
-  }
+  for (const chunk of chunks) feed(decoder, chunk, () => out.push([decoder.type, decoder.body.toString()]));
   return out;
 }
 
@@ -37,16 +45,13 @@ describe("frame decoding", () => {
     const header = Buffer.alloc(5);
     header.writeUInt32BE(1_000_000, 0);
     header[4] = Frame.Data;
-    d.push(header);
-    expect(() => d.next()).toThrow(FrameError);
+    expect(() => feed(d, header)).toThrow(FrameError);
   });
 
   test("an oversized header split across chunks is refused too", () => {
     const d = new FrameDecoder(1024);
-    d.push(Buffer.from([0xff, 0xff]));
-    expect(d.next()).toBe(false);
-    d.push(Buffer.from([0xff, 0xff, Frame.Data]));
-    expect(() => d.next()).toThrow(/frame of/);
+    feed(d, Buffer.from([0xff, 0xff]));
+    expect(() => feed(d, Buffer.from([0xff, 0xff, Frame.Data]))).toThrow(/frame of/);
   });
 
   test.each([
@@ -54,9 +59,36 @@ describe("frame decoding", () => {
     ["unknown type", [0, 0, 0, 1, 99]],
     ["type zero", [0, 0, 0, 1, 0]],
   ])("%s is refused", (_, bytes) => {
+    expect(() => feed(new FrameDecoder(), Buffer.from(bytes))).toThrow(FrameError);
+  });
+
+  test("a frame larger than a read is read into its own buffer, in place, and comes out whole", () => {
+    const d = new FrameDecoder(undefined, 1024);
+    const body = Buffer.alloc(100_000, 7);
+    const stream = Buffer.concat([frame(Frame.End), frame(Frame.Data, body), frame(Frame.Data, Buffer.from("after"))]);
+    const first = d.readBuffer();
+    d.filled(stream.copy(first, 0, 0, 1024), first);
+    expect(d.next()).toBe(true); // End
+    expect(d.next()).toBe(false); // the big frame's start, copied into its buffer
+    const rest = d.readBuffer();
+    expect(rest.length).toBe(100_000 - (1024 - 5 - 5));
+    expect(rest.buffer).not.toBe(first.buffer);
+    d.filled(stream.copy(rest, 0, 1024, 1024 + rest.length), rest);
+    expect(d.next()).toBe(true);
+    expect(d.body.buffer).toBe(rest.buffer);
+    expect(d.body.equals(body)).toBe(true);
+    expect(d.readBuffer()).toBe(first); // back to the read area
+    expect(frames(d, [stream.subarray(1024 + rest.length)])).toEqual([[Frame.Data, "after"]]);
+  });
+
+  test("a read before the last one was taken is refused (reading must pause until it is)", () => {
     const d = new FrameDecoder();
-    d.push(Buffer.from(bytes));
-    expect(() => d.next()).toThrow(FrameError);
+    const into = d.readBuffer();
+    d.filled(Buffer.concat([frame(Frame.End), frame(Frame.End)]).copy(into), into);
+    expect(d.next()).toBe(true);
+    expect(() => d.filled(0, d.readBuffer())).toThrow(/before the previous read was taken/);
+    d.skip();
+    expect(d.hasInput).toBe(false);
   });
 });
 
