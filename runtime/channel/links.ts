@@ -59,9 +59,11 @@ export class Links implements LinkEvents {
   /** Data frames as they came off the connection, `buf[start, end)` (the I/O thread checked them). */
   data(id: number, buf: Buffer, start: number, end: number): void {
     const link = this.get(id);
-    // One copy of the whole run of frames out of the ring; each message is decoded when taken.
-    const chunk = Buffer.allocUnsafe(end - start);
-    buf.copy(chunk, 0, start, end);
+    // One copy of the whole run of frames out of the ring, to the same offset modulo 8 (a word
+    // copy, see ring.ts); each message is decoded when taken.
+    const align = (buf.byteOffset + start) & 7;
+    const chunk = Buffer.allocUnsafe(align + end - start).subarray(align);
+    chunk.set(new Uint8Array(buf.buffer, buf.byteOffset + start, end - start));
     for (let at = 0; at < chunk.length; ) {
       const length = ((chunk[at]! << 24) | (chunk[at + 1]! << 16) | (chunk[at + 2]! << 8) | chunk[at + 3]!) - 1;
       const body = at + FRAME_HEADER;

@@ -31,6 +31,8 @@ export class Connection {
     this.socket = open({
       buffer: () => this.decoder.readBuffer(),
       callback: (n, buf) => {
+        // One closing on purpose may have been left mid-read by its peer: it takes nothing more.
+        if (this.graceful) this.decoder.skip();
         this.decoder.filled(n, buf);
         onRead(this);
         // Pausing, when the main thread cannot take more, is the Peer's socket.pause().

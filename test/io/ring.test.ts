@@ -66,3 +66,21 @@ test("a record written in place is read back, and open offers only the room befo
   const at = producer.open(8);
   if (at >= 0) expect(producer.openLimit - at).toBeLessThanOrEqual(8);
 });
+
+test("a copied payload lands at its source's offset modulo 8, and reads back whole", () => {
+  const shared = allocateRing(512);
+  const producer = new Ring(shared, "producer");
+  const consumer = new Ring(shared, "consumer");
+  const source = new Uint8Array(64).map((_, i) => i);
+  for (let round = 0; round < 200; round++) {
+    const from = round % 8;
+    const payload = source.subarray(from, from + 21 + (round % 5));
+    expect(producer.write(3, round, payload)).toBe(true);
+    producer.publish();
+    expect(consumer.next()).toBe(true);
+    expect((shared.byteLength - 512 + consumer.offset) % 8).toBe(from);
+    expect(consumer.bytes.subarray(consumer.offset, consumer.offset + consumer.length)).toEqual(Buffer.from(payload));
+    expect([consumer.kind, consumer.arg]).toEqual([3, round]);
+    consumer.release();
+  }
+});
