@@ -293,10 +293,11 @@ export class Peer {
     const c = this.conn;
     if (!c) return;
     const d = c.decoder;
+    const { sink, flushing } = this.host; // flushing changes by a command, never during a read
     let run = -1; // start of the current run of data frames in d.source, or -1
     let runEnd = 0;
     try {
-      while (this.host.flushing || (this.outstanding < RECEIVE_WINDOW && !this.host.sink.stalled)) {
+      while (flushing || (this.outstanding < RECEIVE_WINDOW && !sink.stalled)) {
         if (!d.next()) {
           if (run >= 0) this.emitRun(d.source, run, runEnd);
           run = -1;
@@ -309,7 +310,7 @@ export class Peer {
           return;
         }
         const length = d.end - d.start;
-        const inRun = d.type === Frame.Data && !this.host.flushing && length < LARGE_MESSAGE && d.start >= FRAME_HEADER;
+        const inRun = d.type === Frame.Data && !flushing && length < LARGE_MESSAGE && d.start >= FRAME_HEADER;
         if (inRun && run >= 0 && d.start - FRAME_HEADER === runEnd) {
           runEnd = d.end;
         } else {

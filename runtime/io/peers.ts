@@ -33,25 +33,12 @@ export class Peers {
   private readonly exited = new Set<Pid>();
   private nextId = IO_FIRST_ID;
 
-  private readonly peerHost: PeerHost;
-
   constructor(
     private readonly self: Pid,
     private readonly secret: string,
     private readonly thread: ThreadHost,
     private readonly maxFrame: number,
-  ) {
-    this.peerHost = {
-      get sink() {
-        return thread.sink;
-      },
-      get flushing() {
-        return thread.flushing;
-      },
-      connect: (p) => this.connect(p),
-      changed: (p) => thread.changed(p),
-    };
-  }
+  ) {}
 
   all(): IterableIterator<Peer> {
     return this.byPid.values();
@@ -70,7 +57,7 @@ export class Peers {
   }
 
   private create(pid: Pid, id: number): Peer {
-    const peer = new Peer(pid, id, this.peerHost);
+    const peer = new Peer(pid, id, this.thread);
     this.byPid.set(pid, peer);
     this.byId.set(id, peer);
     if (this.exited.has(pid)) peer.markExited();
@@ -284,8 +271,11 @@ function parseChallenge(body: Buffer): Challenge {
   return parseJson(body, "challenge", (c) => typeof c.nonce === "string");
 }
 
-/** The I/O thread around the peers. */
-export interface ThreadHost extends Omit<PeerHost, "connect"> {
+/**
+ * The I/O thread around the peers; it is also each peer's host (plain fields, not getters: a
+ * peer reads them at every frame).
+ */
+export interface ThreadHost extends PeerHost {
   /** Writes what peers queued, hands out credits, publishes events: end of every I/O callback. */
   afterIo(): void;
 }

@@ -63,6 +63,10 @@ class IoThread implements ThreadHost {
     this.cycle();
   }
 
+  connect(peer: Peer): void {
+    this.peers.connect(peer);
+  }
+
   changed(peer: Peer): void {
     this.dirty.add(peer);
     if (this.afterIoScheduled) return;
