@@ -7,7 +7,7 @@ import { holdsClosure, replaceClosures, reviveClosures } from "./closures.js";
 import { CodecError } from "./error.js";
 import { readFast, writeFast } from "./fast.js";
 import { Reader } from "./reader.js";
-import { TAG_V8, TAG_V8_CLOSURES } from "./tags.js";
+import { PAD, TAG_V8, TAG_V8_CLOSURES } from "./tags.js";
 import { OVERFLOW, Writer } from "./writer.js";
 
 export { CodecError } from "./error.js";
@@ -145,7 +145,9 @@ export function decodeBorrowed(buf: Buffer, start: number, end: number): unknown
 // reset the reader of the outer one, hence a reader per buffer, reused only for the same one.
 let reader = new Reader(Buffer.alloc(0));
 
-function decodeRange(buf: Buffer, start: number, end: number, borrowed: boolean): unknown {
+function decodeRange(buf: Buffer, from: number, end: number, borrowed: boolean): unknown {
+  let start = from;
+  while (start < end && buf[start] === PAD) start++;
   if (end <= start) throw new CodecError("empty encoding");
   const tag = buf[start]!;
   if (tag === TAG_V8 || tag === TAG_V8_CLOSURES) {

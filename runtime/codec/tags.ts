@@ -14,6 +14,12 @@ export enum Tag {
   Closure,
 }
 
+/**
+ * Padding before a value, skipped by the decoder: the I/O thread puts up to 7 of these before a
+ * message it copies out of shared memory, so that the copy is aligned (io/peer.ts).
+ */
+export const PAD = 0x00;
+
 /** `v8.serialize` output of a value holding serializable closures, replaced by markers. */
 export const TAG_V8_CLOSURES = 0xfe;
 /** `v8.serialize` output starts with its own version tag, 0xFF: it is used as is. */

@@ -7,6 +7,7 @@ import type { EventSink } from "./event-sink.js";
 import { Frame, FRAME_HEADER, FrameError, frame, writeFrameHeader } from "./frame.js";
 import { log } from "./log.js";
 import { Event, LARGE_MESSAGE, MESSAGE_OVERHEAD, RECEIVE_WINDOW, SEND_WINDOW } from "./shared.js";
+import { PAD } from "../codec/tags.js";
 
 const BATCH = 64 << 10;
 /** Credits go back to the main thread in slices this big: a waiting sender wakes once per slice. */
@@ -64,9 +65,10 @@ export class Peer {
   /** Queues one message whose encoding is `src[start, start + length)` (copied). */
   queueData(src: Buffer, start: number, length: number): void {
     if (this.failed) return;
-    const at = this.reserve(Frame.Data, length);
+    const from = src.byteOffset + start;
+    const at = this.reserve(Frame.Data, length, from);
     // A plain view of the ring: cheaper than Buffer#copy or a byte loop out of shared memory.
-    this.batch!.set(new Uint8Array(src.buffer, src.byteOffset + start, length), at);
+    this.batch!.set(new Uint8Array(src.buffer, from, length), at);
     this.queuedPayload += length + MESSAGE_OVERHEAD;
     this.unacked = true;
   }
@@ -90,16 +92,26 @@ export class Peer {
     if (type === Frame.End) this.unacked = true;
   }
 
-  private reserve(type: Frame, length: number): number {
-    const size = FRAME_HEADER + length;
-    if (!this.batch || this.batchPos + size > this.batch.length) {
+  /**
+   * Writes a frame header for a body of `length` bytes and returns where the body goes. With
+   * `alignTo` (the offset of the bytes to be copied there from shared memory), the body is put
+   * at the same offset modulo 8, after up to 7 bytes of codec padding (codec/tags.ts): V8 copies
+   * out of a SharedArrayBuffer word by word only between offsets aligned alike (ring.ts).
+   */
+  private reserve(type: Frame, length: number, alignTo = -1): number {
+    const most = FRAME_HEADER + length + (alignTo < 0 ? 0 : 7);
+    if (!this.batch || this.batchPos + most > this.batch.length) {
       this.cutBatch();
-      this.batch = Buffer.allocUnsafe(Math.max(BATCH, size));
+      this.batch = Buffer.allocUnsafe(Math.max(BATCH, most));
       this.batchPos = 0;
     }
-    writeFrameHeader(this.batch, this.batchPos, type, length);
-    this.batchPos += size;
-    return this.batchPos - length;
+    const batch = this.batch;
+    const body = this.batchPos + FRAME_HEADER;
+    const pad = alignTo < 0 ? 0 : (alignTo - batch.byteOffset - body) & 7;
+    writeFrameHeader(batch, this.batchPos, type, pad + length);
+    for (let i = body; i < body + pad; i++) batch[i] = PAD;
+    this.batchPos = body + pad + length;
+    return body + pad;
   }
 
   private cutBatch(): void {

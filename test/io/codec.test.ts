@@ -126,6 +126,13 @@ describe("encoding in place (into a ring's free space)", () => {
   });
 });
 
+test("padding before a value is skipped (the I/O thread aligns copies with it), and padding alone is refused", () => {
+  for (const value of ["x".repeat(70), { a: [1, 2] }, new Map([[1, 2]])]) {
+    expect(decode(Buffer.concat([Buffer.alloc(7), encode(value)]))).toEqual(value);
+  }
+  expect(() => decode(Buffer.alloc(3))).toThrow(CodecError);
+});
+
 describe("closures", () => {
   const validateEnv = Object.assign(
     (env: unknown) => {
