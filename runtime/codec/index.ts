@@ -17,9 +17,14 @@ export { CodecError } from "./error.js";
  * since v8.serialize's format follows them) in their handshake and refuse to talk on a
  * mismatch.
  */
-export const CODEC_VERSION = 1;
+export const CODEC_VERSION = 2;
 
 const scratch = new Writer();
+
+/** From this size on, a view sent alone is encoded into a buffer of its own. */
+const EXACT_VIEW = 64 << 10;
+/** Tag, kind, u32 length, zeros to 8. */
+const VIEW_HEADER = 8;
 
 /** An encoding: `bytes[0, length)`. Unless `owned`, it is the codec's scratch buffer. */
 export interface Encoded {
@@ -35,10 +40,13 @@ const borrowed: Encoded = { bytes: scratch.buf, length: 0, owned: false };
  * until the next encoding. The channel layer copies it into a ring right away.
  */
 export function encodeBorrowed(value: unknown): Encoded {
-  const w = scratch.busy ? new Writer() : scratch;
+  // A large view gets a buffer of its exact size: the scratch buffer would grow to it, and the
+  // encoding be copied once more to travel (a large message is transferred, not copied).
+  const exact = ArrayBuffer.isView(value) && value.byteLength >= EXACT_VIEW;
+  const w = scratch.busy || exact ? new Writer(exact ? VIEW_HEADER + value.byteLength : undefined) : scratch;
   w.busy = true;
   try {
-    w.pos = 0;
+    w.pos = w.origin = 0;
     if (writeFast(w, value, [], 0)) {
       if (w === scratch) {
         borrowed.bytes = w.buf;
@@ -64,6 +72,7 @@ export function encodeInto(value: unknown, buf: Buffer, view: DataView, at: numb
   if (scratch.busy) return -1;
   scratch.busy = true;
   scratch.point(buf, view, at, limit);
+  scratch.origin = at;
   try {
     return writeFast(scratch, value, [], 0) ? scratch.pos : -1;
   } catch (e) {
@@ -162,8 +171,9 @@ function decodeRange(buf: Buffer, from: number, end: number, borrowed: boolean):
     return tag === TAG_V8 ? value : reviveClosures(value);
   }
   const r = reader.buf === buf ? reader : (reader = new Reader(buf));
-  r.pos = start;
+  r.pos = r.origin = start;
   r.end = end;
+  r.borrowed = borrowed;
   const value = readFast(r);
   if (r.pos !== end) throw new CodecError(`${end - r.pos} stray bytes after the value`);
   return value;

@@ -3,16 +3,36 @@
 import { CodecError } from "./error.js";
 import { readUtf8 } from "./utf8.js";
 
+/** The classes of views the codec's fast path carries. */
+export type ViewClass =
+  | Int8ArrayConstructor
+  | Uint8ArrayConstructor
+  | Uint8ClampedArrayConstructor
+  | Int16ArrayConstructor
+  | Uint16ArrayConstructor
+  | Int32ArrayConstructor
+  | Uint32ArrayConstructor
+  | Float32ArrayConstructor
+  | Float64ArrayConstructor
+  | DataViewConstructor
+  | BigInt64ArrayConstructor
+  | BigUint64ArrayConstructor
+  | typeof Buffer;
+
 export class Reader {
   pos = 0;
   end = 0;
+  /** Where the current encoding starts (views' bytes are aligned relative to it). */
+  origin = 0;
+  /** Whether the bytes will be reused: views are then copied out, else they are views of them. */
+  borrowed = false;
   private readonly view: DataView;
 
   constructor(readonly buf: Buffer) {
     this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   }
 
-  private need(n: number): number {
+  need(n: number): number {
     const at = this.pos;
     if (at + n > this.end) throw new CodecError(`truncated value: needs ${n} bytes at offset ${at}, has ${this.end - at}`);
     this.pos = at + n;
@@ -39,6 +59,29 @@ export class Reader {
     const n = this.u32();
     const at = this.need(n);
     return n === 0 ? "" : readUtf8(this.buf, at, at + n);
+  }
+
+  /** Skips the zeros up to a multiple of 8 bytes from {@link origin}. */
+  align8(): void {
+    this.need((this.origin - this.pos) & 7);
+  }
+
+  /**
+   * A `Ctor` over the `n` bytes at `at`: a view of them when they are the caller's to keep and
+   * aligned for its elements, else over a copy.
+   */
+  viewOf(Ctor: ViewClass, at: number, n: number): ArrayBufferView {
+    const size = "BYTES_PER_ELEMENT" in Ctor ? Ctor.BYTES_PER_ELEMENT : 1;
+    if (n % size !== 0) throw new CodecError(`${Ctor.name} of ${n} bytes, not a whole number of elements`);
+    let buffer = this.buf.buffer;
+    let offset = this.buf.byteOffset + at;
+    if (this.borrowed || offset % size !== 0 || buffer instanceof SharedArrayBuffer) {
+      buffer = new Uint8Array(this.buf.subarray(at, at + n)).buffer;
+      offset = 0;
+    }
+    if (Ctor === Buffer) return Buffer.from(buffer, offset, n);
+    if (Ctor === DataView) return new DataView(buffer, offset, n);
+    return new (Ctor as Exclude<ViewClass, typeof Buffer | DataViewConstructor>)(buffer, offset, n / size);
   }
 
   /** A copy of the next length-prefixed bytes (the source may be reused). */

@@ -12,6 +12,8 @@ export enum Tag {
   Array,
   Object,
   Closure,
+  /** A typed array, DataView or Buffer: u8 kind, u32 byte length, zeros to a multiple of 8 from the value's start, the bytes. */
+  View,
 }
 
 /**

@@ -9,14 +9,23 @@ const INITIAL = 64 << 10;
 export const OVERFLOW: unique symbol = Symbol("region overflow");
 
 export class Writer {
-  buf: Buffer = Buffer.allocUnsafeSlow(INITIAL);
-  view: DataView = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+  buf: Buffer;
+  view: DataView;
   pos = 0;
+  /** Where the current encoding starts: views' bytes are aligned relative to it. */
+  origin = 0;
   /** Set while an encoding is in progress, so a re-entrant encode takes a fresh writer. */
   busy = false;
-  private limit = this.buf.length;
+  private limit: number;
   /** The writer's own buffer while it is pointed at a region. */
   private own: { buf: Buffer; view: DataView } | undefined;
+
+  /** @param capacity the buffer's initial size (an encoding whose size is known takes exactly it). */
+  constructor(capacity = INITIAL) {
+    this.buf = Buffer.allocUnsafeSlow(capacity);
+    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+    this.limit = capacity;
+  }
 
   /** Writes into `buf[at, limit)` (with `view` over the same memory) until {@link unpoint}. */
   point(buf: Buffer, view: DataView, at: number, limit: number): void {
@@ -86,6 +95,20 @@ export class Writer {
     const length = i === n ? n : writeUtf8(buf, s, start);
     this.view.setUint32(this.pos, length, true);
     this.pos = start + length;
+  }
+
+  /** Zeros up to a multiple of 8 bytes from {@link origin}. */
+  align8(): void {
+    const pad = (this.origin - this.pos) & 7;
+    this.ensure(pad);
+    for (let i = 0; i < pad; i++) this.buf[this.pos++] = 0;
+  }
+
+  /** The bytes of `v`, as they are. */
+  raw(v: ArrayBufferView): void {
+    this.ensure(v.byteLength);
+    this.buf.set(new Uint8Array(v.buffer, v.byteOffset, v.byteLength), this.pos);
+    this.pos += v.byteLength;
   }
 
   bytes(b: Uint8Array): void {

@@ -86,6 +86,36 @@ describe("codec round trips", () => {
     expect(back.buffer).toBe(bytes.buffer);
   });
 
+  test("views keep their class, elements and bytes, alone, nested and at any offset", () => {
+    const floats = new Float64Array([1.5, -2, NaN, 4]).subarray(1);
+    const value = { floats, buf: Buffer.from("héllo"), big: new BigInt64Array([-1n, 2n ** 62n]), dv: new DataView(new Uint8Array([1, 2, 3]).buffer, 1), bytes: new Uint8ClampedArray([0, 255]) };
+    const back = roundTrip(value);
+    expect(back).toEqual(value);
+    expect(back.buf).toBeInstanceOf(Buffer);
+    expect(back.dv).toBeInstanceOf(DataView);
+    expect(back.floats.length).toBe(3);
+    // The bytes sit at a multiple of 8 from the value's start: a view of them is aligned.
+    const bytes = encode(value);
+    expect((decode(bytes) as typeof value).floats.buffer).toBe(bytes.buffer);
+  });
+
+  test("a view whose bytes are not aligned for its elements is copied, and a ragged one refused", () => {
+    const bytes = encode(new Float64Array([1, 2]));
+    const shifted = new Uint8Array(bytes.length + 3).subarray(3);
+    shifted.set(bytes);
+    const back = decode(shifted) as Float64Array;
+    expect([...back]).toEqual([1, 2]);
+    expect(back.buffer).not.toBe(shifted.buffer);
+    const ragged = Buffer.from(bytes);
+    ragged.writeUInt32LE(12, 2); // 12 bytes of float64s
+    expect(() => decode(ragged.subarray(0, 8 + 12))).toThrow(/not a whole number of elements/);
+  });
+
+  test("a subclass of a typed array takes the v8 path, as before", () => {
+    class Samples extends Float32Array {}
+    expect(encode(new Samples([1, 2]))[0]).toBe(0xff);
+  });
+
   test("decodeBorrowed copies out what a view would keep", () => {
     const bytes = Buffer.from(encode(new Uint8Array([1, 2, 3])));
     const back = decodeBorrowed(bytes, 0, bytes.length) as Uint8Array;
