@@ -38,7 +38,12 @@ export class Peer {
   exited = false;
 
   private out: Buffer[] = [];
+  // Frames are written into a batch buffer (its own ArrayBuffer, from offset 0) at
+  // [batchStart, batchPos); a flush sends that part and the rest of the buffer serves on. Its
+  // bounds are kept as numbers: a buffer's length and offset are getters V8 calls, not inlines.
   private batch: Buffer | undefined;
+  private batchSize = 0;
+  private batchStart = 0;
   private batchPos = 0;
   private queuedPayload = 0;
   private uncredited = 0;
@@ -62,13 +67,12 @@ export class Peer {
 
   // --- outbound --------------------------------------------------------------------------
 
-  /** Queues one message whose encoding is `src[start, start + length)` (copied). */
-  queueData(src: Buffer, start: number, length: number): void {
+  /** Queues one message whose encoding is the `length` bytes at `from` in `memory` (copied). */
+  queueData(memory: SharedArrayBuffer, from: number, length: number): void {
     if (this.failed) return;
-    const from = src.byteOffset + start;
     const at = this.reserve(Frame.Data, length, from);
     // A plain view of the ring: cheaper than Buffer#copy or a byte loop out of shared memory.
-    this.batch!.set(new Uint8Array(src.buffer, from, length), at);
+    this.batch!.set(new Uint8Array(memory, from, length), at);
     this.queuedPayload += length + MESSAGE_OVERHEAD;
     this.unacked = true;
   }
@@ -100,14 +104,15 @@ export class Peer {
    */
   private reserve(type: Frame, length: number, alignTo = -1): number {
     const most = FRAME_HEADER + length + (alignTo < 0 ? 0 : 7);
-    if (!this.batch || this.batchPos + most > this.batch.length) {
+    if (!this.batch || this.batchPos + most > this.batchSize) {
       this.cutBatch();
-      this.batch = Buffer.allocUnsafe(Math.max(BATCH, most));
-      this.batchPos = 0;
+      this.batchSize = Math.max(BATCH, most);
+      this.batch = Buffer.allocUnsafeSlow(this.batchSize);
+      this.batchStart = this.batchPos = 0;
     }
     const batch = this.batch;
     const body = this.batchPos + FRAME_HEADER;
-    const pad = alignTo < 0 ? 0 : (alignTo - batch.byteOffset - body) & 7;
+    const pad = alignTo < 0 ? 0 : (alignTo - body) & 7;
     writeFrameHeader(batch, this.batchPos, type, pad + length);
     for (let i = body; i < body + pad; i++) batch[i] = PAD;
     this.batchPos = body + pad + length;
@@ -115,15 +120,18 @@ export class Peer {
   }
 
   private cutBatch(): void {
-    if (this.batch && this.batchPos > 0) {
-      this.out.push(this.batch.subarray(0, this.batchPos));
-      this.batch = this.batch.length - this.batchPos >= 4096 ? this.batch.subarray(this.batchPos) : undefined;
+    if (!this.batch || this.batchPos === this.batchStart) return;
+    this.out.push(this.batch.subarray(this.batchStart, this.batchPos));
+    if (this.batchSize - this.batchPos >= 4096) {
+      this.batchStart = this.batchPos;
+    } else {
+      this.batch = undefined;
+      this.batchStart = this.batchPos = 0;
     }
-    this.batchPos = 0;
   }
 
   get hasQueued(): boolean {
-    return this.out.length > 0 || this.batchPos > 0;
+    return this.out.length > 0 || this.batchPos > this.batchStart;
   }
 
   /** Writes everything queued, in one corked write, once connected (and not saying goodbye). */
@@ -277,7 +285,7 @@ export class Peer {
     this.failed = reason;
     this.out = [];
     this.batch = undefined;
-    this.batchPos = 0;
+    this.batchStart = this.batchPos = 0;
     this.conn?.destroy();
     this.host.sink.emit(Event.Lost, this.eventId, encoder.encode(reason));
     this.host.changed(this);

@@ -38,6 +38,8 @@ class IoThread implements ThreadHost {
   private flushed = false;
   private readonly words: Int32Array;
   private readonly commands: Ring;
+  /** Where the command ring's bytes start in its shared memory (read once: a typed array's offset is a getter V8 calls). */
+  private readonly commandsStart: number;
   private readonly peers: Peers;
   /** Made by Command.Start, the first command. */
   private control: Control | undefined;
@@ -50,6 +52,7 @@ class IoThread implements ThreadHost {
   constructor(private readonly data: ThreadData) {
     this.words = new Int32Array(data.shared.words);
     this.commands = new Ring(data.shared.commands, "consumer");
+    this.commandsStart = this.commands.bytes.byteOffset;
     this.sink = new EventSink(data.shared.events, this.words, data.port);
     this.peers = new Peers(data.pid, data.secret, this, data.maxFrame ?? DEFAULT_MAX_FRAME);
     createServer({ noDelay: true, pauseOnConnect: true }, (socket) => this.peers.accept(socket))
@@ -152,7 +155,7 @@ class IoThread implements ThreadHost {
       case Command.Drop:
         return this.touch(this.peers.get(arg)).drop();
       case Command.Send:
-        return this.touch(this.peers.get(arg)).queueData(bytes, offset, length);
+        return this.touch(this.peers.get(arg)).queueData(this.data.shared.commands, this.commandsStart + offset, length);
       case Command.SendLarge: {
         const message = receiveMessageOnPort(this.data.port)?.message as Uint8Array;
         const peer = this.touch(this.peers.get(arg));
