@@ -47,7 +47,8 @@ export function encodeBorrowed(value: unknown): Encoded {
   w.busy = true;
   try {
     w.pos = w.origin = 0;
-    if (writeFast(w, value, [], 0)) {
+    w.seen.length = 0;
+    if (writeFast(w, value, w.seen, 0)) {
       if (w === scratch) {
         borrowed.bytes = w.buf;
         borrowed.length = w.pos;
@@ -69,20 +70,23 @@ export function encodeBorrowed(value: unknown): Encoded {
  * there or is not a fast-path value: the caller then takes {@link encodeBorrowed}'s way.
  */
 export function encodeInto(value: unknown, buf: Buffer, view: DataView, at: number, limit: number): number {
-  if (scratch.busy) return -1;
-  scratch.busy = true;
-  scratch.point(buf, view, at, limit);
-  scratch.origin = at;
+  const w = over?.buf === buf ? over : (over = new Writer(0, { buf, view }));
+  if (w.busy) return -1;
+  w.busy = true;
+  w.region(at, limit);
+  w.seen.length = 0;
   try {
-    return writeFast(scratch, value, [], 0) ? scratch.pos : -1;
+    return writeFast(w, value, w.seen, 0) ? w.pos : -1;
   } catch (e) {
     if (e === OVERFLOW) return -1;
     throw e;
   } finally {
-    scratch.unpoint();
-    scratch.busy = false;
+    w.busy = false;
   }
 }
+
+/** The writer {@link encodeInto} keeps over the memory it was last given (a ring's). */
+let over: Writer | undefined;
 
 /**
  * Encodes a value for another process.

@@ -1,11 +1,11 @@
 // A growable byte buffer the fast path encodes into. One is reused for every encoding, so a
-// small message costs no allocation until its bytes are copied out. It can also be pointed at
-// a region of someone else's memory (a ring's free space), which it then never outgrows.
+// small message costs no allocation until its bytes are copied out. A writer can also be made
+// over someone else's memory (a ring), writing only in the region it is given, never beyond.
 import { writeUtf8 } from "./utf8.js";
 
 const INITIAL = 64 << 10;
 
-/** Thrown by a writer pointed at a region the encoding does not fit in. */
+/** Thrown by a writer over a region the encoding does not fit in. */
 export const OVERFLOW: unique symbol = Symbol("region overflow");
 
 export class Writer {
@@ -16,38 +16,32 @@ export class Writer {
   origin = 0;
   /** Set while an encoding is in progress, so a re-entrant encode takes a fresh writer. */
   busy = false;
+  /** The containers of the current encoding (see writeFast), reused from one to the next. */
+  readonly seen: object[] = [];
   private limit: number;
-  /** The writer's own buffer while it is pointed at a region. */
-  private own: { buf: Buffer; view: DataView } | undefined;
+  /** Set for a writer over someone else's memory: it never grows. */
+  private readonly fixed: boolean;
 
-  /** @param capacity the buffer's initial size (an encoding whose size is known takes exactly it). */
-  constructor(capacity = INITIAL) {
-    this.buf = Buffer.allocUnsafeSlow(capacity);
-    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
-    this.limit = capacity;
-  }
-
-  /** Writes into `buf[at, limit)` (with `view` over the same memory) until {@link unpoint}. */
-  point(buf: Buffer, view: DataView, at: number, limit: number): void {
-    this.own ??= { buf: this.buf, view: this.view };
-    this.buf = buf;
-    this.view = view;
-    this.pos = at;
-    this.limit = limit;
-  }
-
-  /** Back to the writer's own buffer. */
-  unpoint(): void {
-    if (!this.own) return;
-    this.buf = this.own.buf;
-    this.view = this.own.view;
+  /**
+   * @param capacity the buffer's initial size (an encoding whose size is known takes exactly it).
+   * @param over memory of someone else's to write in instead (see {@link region}).
+   */
+  constructor(capacity = INITIAL, over?: { readonly buf: Buffer; readonly view: DataView }) {
+    this.fixed = over !== undefined;
+    this.buf = over ? over.buf : Buffer.allocUnsafeSlow(capacity);
+    this.view = over ? over.view : new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
     this.limit = this.buf.length;
-    this.own = undefined;
+  }
+
+  /** Starts an encoding at `at` that may fill the buffer up to `limit`, no further. */
+  region(at: number, limit: number): void {
+    this.pos = this.origin = at;
+    this.limit = limit;
   }
 
   ensure(n: number): void {
     if (this.pos + n <= this.limit) return;
-    if (this.own) throw OVERFLOW;
+    if (this.fixed) throw OVERFLOW;
     const bigger = Buffer.allocUnsafeSlow(Math.max(this.buf.length * 2, this.pos + n));
     this.buf.copy(bigger, 0, 0, this.pos);
     this.buf = bigger;

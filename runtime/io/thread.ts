@@ -44,6 +44,8 @@ class IoThread implements ThreadHost {
   /** Made by Command.Start, the first command. */
   private control: Control | undefined;
   private readonly dirty = new Set<Peer>();
+  /** The peer the last send of this drain went to (see sendTo). */
+  private sendingTo: { readonly id: number; readonly peer: Peer } | undefined;
   private afterIoScheduled = false;
   private spinUs = SPIN_MAX_US;
   private spinSkipped = 0;
@@ -87,6 +89,7 @@ class IoThread implements ThreadHost {
   }
 
   private drain(): void {
+    this.sendingTo = undefined;
     const ring = this.commands;
     while (ring.next()) this.onCommand(ring.kind as Command, ring.arg, ring.offset, ring.length);
     ring.release();
@@ -155,7 +158,7 @@ class IoThread implements ThreadHost {
       case Command.Drop:
         return this.touch(this.peers.get(arg)).drop();
       case Command.Send:
-        return this.touch(this.peers.get(arg)).queueData(this.data.shared.commands, this.commandsStart + offset, length);
+        return this.sendTo(arg).queueData(this.data.shared.commands, this.commandsStart + offset, length);
       case Command.SendLarge: {
         const message = receiveMessageOnPort(this.data.port)?.message as Uint8Array;
         const peer = this.touch(this.peers.get(arg));
@@ -181,6 +184,15 @@ class IoThread implements ThreadHost {
       default:
         throw new Error(`unknown command ${String(kind)}`);
     }
+  }
+
+  /** The peer of link `id`, touched; a run of sends to one peer in a drain looks it up once. */
+  private sendTo(id: number): Peer {
+    const last = this.sendingTo;
+    if (last?.id === id) return last.peer;
+    const peer = this.touch(this.peers.get(id));
+    this.sendingTo = { id, peer };
+    return peer;
   }
 
   private touch(peer: Peer): Peer {
