@@ -20,15 +20,18 @@ export type InboxItem = unknown; // a value, END or an Undecodable
 const DECODED = -1;
 
 export class Inbox {
-  /** A value, END, or the chunk holding the encoding `[starts[i], ends[i])`. */
-  private items: unknown[] = [];
-  private starts: number[] = [];
-  private ends: number[] = [];
-  private sizes: number[] = [];
+  // A ring of slots that grows by doubling and never shrinks: a stream reuses the same arrays
+  // instead of emptying and regrowing them. Slot i holds a value, END or an Undecodable (with
+  // starts[i] = DECODED), or the chunk holding the encoding [starts[i], ends[i]).
+  private items: unknown[] = new Array(16).fill(undefined);
+  private starts: number[] = new Array(16).fill(0);
+  private ends: number[] = new Array(16).fill(0);
+  private sizes: number[] = new Array(16).fill(0);
   private head = 0;
+  private count = 0;
 
   get length(): number {
-    return this.items.length - this.head;
+    return this.count;
   }
 
   /** Adds a decoded value (or END, or an Undecodable). */
@@ -42,10 +45,22 @@ export class Inbox {
   }
 
   private add(item: unknown, start: number, end: number, size: number): void {
-    this.items.push(item);
-    this.starts.push(start);
-    this.ends.push(end);
-    this.sizes.push(size);
+    if (this.count === this.items.length) this.grow();
+    const i = (this.head + this.count) & (this.items.length - 1);
+    this.items[i] = item;
+    this.starts[i] = start;
+    this.ends[i] = end;
+    this.sizes[i] = size;
+    this.count++;
+  }
+
+  private grow(): void {
+    const unroll = <T>(a: T[], fill: T): T[] => [...a.slice(this.head), ...a.slice(0, this.head), ...new Array<T>(a.length).fill(fill)];
+    this.items = unroll(this.items, undefined);
+    this.starts = unroll(this.starts, 0);
+    this.ends = unroll(this.ends, 0);
+    this.sizes = unroll(this.sizes, 0);
+    this.head = 0;
   }
 
   /** Size of the next item (call before {@link shift}). */
@@ -60,17 +75,8 @@ export class Inbox {
     const start = this.starts[head]!;
     const end = this.ends[head]!;
     this.items[head] = undefined;
-    this.head++;
-    if (this.head === this.items.length) {
-      this.items.length = this.starts.length = this.ends.length = this.sizes.length = 0;
-      this.head = 0;
-    } else if (this.head >= 4096 && this.head * 2 >= this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.starts = this.starts.slice(this.head);
-      this.ends = this.ends.slice(this.head);
-      this.sizes = this.sizes.slice(this.head);
-      this.head = 0;
-    }
+    this.head = (head + 1) & (this.items.length - 1);
+    this.count--;
     if (start === DECODED) return item;
     try {
       // Borrowed: a typed array received must not keep the whole chunk alive.

@@ -48,3 +48,15 @@ test("a long queue taken half-way compacts without losing order", () => {
   while (inbox.length > 0) taken.push(inbox.shift());
   expect(taken).toEqual(Array.from({ length: 10_010 }, (_, i) => i));
 });
+
+test("order holds while the inbox wraps around and grows, taken as it fills", () => {
+  const inbox = new Inbox();
+  let next = 0;
+  let expected = 0;
+  for (let round = 0; round < 200; round++) {
+    for (let i = 0; i < (round % 7) + 1; i++) inbox.push(next++, 1);
+    for (let i = 0; i < (round % 5) && inbox.length > 0; i++) expect(inbox.shift()).toBe(expected++);
+  }
+  while (inbox.length > 0) expect(inbox.shift()).toBe(expected++);
+  expect(expected).toBe(next);
+});
