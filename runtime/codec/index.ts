@@ -47,8 +47,7 @@ export function encodeBorrowed(value: unknown): Encoded {
   w.busy = true;
   try {
     w.pos = w.origin = 0;
-    w.seen.length = 0;
-    if (writeFast(w, value, w.seen, 0)) {
+    if (writeFast(w, value, [], 0)) {
       if (w === scratch) {
         borrowed.bytes = w.buf;
         borrowed.length = w.pos;
@@ -74,9 +73,8 @@ export function encodeInto(value: unknown, buf: Buffer, view: DataView, at: numb
   if (w.busy) return -1;
   w.busy = true;
   w.region(at, limit);
-  w.seen.length = 0;
   try {
-    return writeFast(w, value, w.seen, 0) ? w.pos : -1;
+    return writeFast(w, value, [], 0) ? w.pos : -1;
   } catch (e) {
     if (e === OVERFLOW) return -1;
     throw e;

@@ -16,8 +16,6 @@ export class Writer {
   origin = 0;
   /** Set while an encoding is in progress, so a re-entrant encode takes a fresh writer. */
   busy = false;
-  /** The containers of the current encoding (see writeFast), reused from one to the next. */
-  readonly seen: object[] = [];
   private limit: number;
   /** Set for a writer over someone else's memory: it never grows. */
   private readonly fixed: boolean;
