@@ -5,6 +5,7 @@
 // of objects that each young-generation collection copies, and that made V8 grow it
 // (docs/design.md §5).
 import { decodeBorrowed } from "../codec/index.js";
+import type { Chunk } from "./chunks.js";
 
 /** The remote closed its Sender here. */
 export const END: unique symbol = Symbol("end of stream");
@@ -39,8 +40,8 @@ export class Inbox {
     this.add(item, DECODED, 0, size);
   }
 
-  /** Adds a message encoded at `chunk[start, end)`; the chunk must be the inbox's to keep. */
-  pushEncoded(chunk: Buffer, start: number, end: number, size: number): void {
+  /** Adds a message encoded at `chunk.bytes[start, end)` (the chunk counts it as pending). */
+  pushEncoded(chunk: Chunk, start: number, end: number, size: number): void {
     this.add(chunk, start, end, size);
   }
 
@@ -78,11 +79,14 @@ export class Inbox {
     this.head = (head + 1) & (this.items.length - 1);
     this.count--;
     if (start === DECODED) return item;
+    const chunk = item as Chunk;
     try {
-      // Borrowed: a typed array received must not keep the whole chunk alive.
-      return decodeBorrowed(item as Buffer, start, end);
+      // Borrowed: the chunk is reused once its messages are taken, so nothing may keep a view of it.
+      return decodeBorrowed(chunk.bytes, start, end);
     } catch (e) {
       return new Undecodable(e);
+    } finally {
+      chunk.taken();
     }
   }
 }

@@ -7,6 +7,7 @@ import { encode, encodeBorrowed, type Encoded } from "../codec/index.js";
 import type { Host } from "../io/host.js";
 import { Command, MESSAGE_OVERHEAD, RECEIVE_WINDOW, SEND_WINDOW } from "../io/shared.js";
 import { channelError } from "./errors.js";
+import type { Chunk } from "./chunks.js";
 import { Inbox, type InboxItem } from "./inbox.js";
 
 /** The end of a channel that is fed from a link (a Receiver). */
@@ -118,7 +119,7 @@ export class Link {
   }
 
   /** A message arrived encoded at `chunk[start, end)` (the inbox keeps the chunk). */
-  receivedEncoded(chunk: Buffer, start: number, end: number, size: number): void {
+  receivedEncoded(chunk: Chunk, start: number, end: number, size: number): void {
     this.inbox.pushEncoded(chunk, start, end, size);
     this.receiver?.drain();
   }

@@ -5,6 +5,7 @@ import type { EventHandler, Host } from "../io/host.js";
 import { FRAME_HEADER } from "../io/frame.js";
 import { Command, MAIN_FIRST_ID, MESSAGE_OVERHEAD } from "../io/shared.js";
 import { channelError } from "./errors.js";
+import { ChunkPool } from "./chunks.js";
 import { END, Undecodable } from "./inbox.js";
 import { Link } from "./link.js";
 
@@ -14,6 +15,7 @@ export class Links implements LinkEvents {
   private readonly byPid = new Map<Pid, Link>();
   private readonly byId = new Map<number, Link>();
   private nextId = MAIN_FIRST_ID;
+  private readonly chunks = new ChunkPool();
 
   constructor(
     private readonly host: Host,
@@ -62,14 +64,20 @@ export class Links implements LinkEvents {
     // One copy of the whole run of frames out of the ring, to the same offset modulo 8 (a word
     // copy, see ring.ts); each message is decoded when taken.
     const align = (buf.byteOffset + start) & 7;
-    const chunk = Buffer.allocUnsafe(align + end - start).subarray(align);
-    chunk.set(new Uint8Array(buf.buffer, buf.byteOffset + start, end - start));
-    for (let at = 0; at < chunk.length; ) {
-      const length = ((chunk[at]! << 24) | (chunk[at + 1]! << 16) | (chunk[at + 2]! << 8) | chunk[at + 3]!) - 1;
+    const chunk = this.chunks.take(align + end - start);
+    const bytes = chunk.bytes;
+    bytes.set(new Uint8Array(buf.buffer, buf.byteOffset + start, end - start), align);
+    // Held while its messages are handed out: a waiting Receiver may take each at once, and the
+    // chunk must not count as free before the last is handed out.
+    chunk.pending = 1;
+    for (let at = align, last = align + end - start; at < last; ) {
+      const length = ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) - 1;
       const body = at + FRAME_HEADER;
       at = body + length;
+      chunk.pending++;
       link.receivedEncoded(chunk, body, at, length + MESSAGE_OVERHEAD);
     }
+    chunk.taken();
   }
 
   dataLarge(id: number, bytes: Uint8Array): void {

@@ -1,14 +1,17 @@
 import { expect, test } from "vitest";
 import { encode } from "../../runtime/codec/index.js";
+import { Chunk, ChunkPool } from "../../runtime/channel/chunks.js";
 import { END, Inbox, Undecodable } from "../../runtime/channel/inbox.js";
 
 /** A chunk holding `values`' encodings one after another, with their ranges. */
-function chunkOf(values: unknown[]): { chunk: Buffer; ranges: [number, number][] } {
+function chunkOf(values: unknown[]): { chunk: Chunk; ranges: [number, number][] } {
   const parts = values.map((v) => Buffer.from(encode(v)));
   const ranges: [number, number][] = [];
   let at = 0;
   for (const p of parts) ranges.push([at, (at += p.length)]);
-  return { chunk: Buffer.concat(parts), ranges };
+  const chunk = new Chunk(Buffer.concat(parts), undefined);
+  chunk.pending = parts.length;
+  return { chunk, ranges };
 }
 
 test("messages kept encoded come out decoded, in order with decoded ones, each with its size", () => {
@@ -26,13 +29,15 @@ test("messages kept encoded come out decoded, in order with decoded ones, each w
   expect(taken).toEqual(["a", { n: 1 }, new Uint8Array([1, 2, 3]), END, "decoded"]);
   expect(sizes).toEqual([100, 101, 102, 0, 7]);
   // A typed array taken is a copy: it does not keep the arrival chunk alive.
-  expect((taken[2] as Uint8Array).buffer).not.toBe(chunk.buffer);
+  expect((taken[2] as Uint8Array).buffer).not.toBe(chunk.bytes.buffer);
 });
 
 test("an encoding that cannot be decoded is taken as an Undecodable, and the rest goes on", () => {
   const inbox = new Inbox();
   const { chunk, ranges } = chunkOf(["ok"]);
-  inbox.pushEncoded(Buffer.from([0xee, 1, 2]), 0, 3, 3);
+  const bad = new Chunk(Buffer.from([0xee, 1, 2]), undefined);
+  bad.pending = 1;
+  inbox.pushEncoded(bad, 0, 3, 3);
   inbox.pushEncoded(chunk, ranges[0]![0], ranges[0]![1], 5);
   expect(inbox.shift()).toBeInstanceOf(Undecodable);
   expect(inbox.shift()).toBe("ok");
@@ -59,4 +64,19 @@ test("order holds while the inbox wraps around and grows, taken as it fills", ()
   }
   while (inbox.length > 0) expect(inbox.shift()).toBe(expected++);
   expect(expected).toBe(next);
+});
+
+test("a chunk is reused only once every message in it has been taken", () => {
+  const pool = new ChunkPool();
+  const first = pool.take(10_000);
+  expect(first.bytes.length).toBeGreaterThanOrEqual(10_000);
+  expect(first.bytes.byteOffset % 8).toBe(0);
+  first.pending = 2;
+  first.taken();
+  expect(pool.take(10_000)).not.toBe(first);
+  first.taken();
+  expect(pool.take(9_000)).toBe(first);
+  // Small runs take a slice of Node's pool, large ones a buffer of their own: neither is kept.
+  expect(pool.take(100).bytes.length).toBe(100);
+  expect(pool.take(1 << 20).bytes.length).toBe(1 << 20);
 });
