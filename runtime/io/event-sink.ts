@@ -86,6 +86,11 @@ export class EventSink {
     this.urgent = false;
   }
 
+  /** Whether {@link publish} would wake the main thread now (it sleeps, and wants what is queued). */
+  get wakesMain(): boolean {
+    return this.unpublished && (this.urgent || Atomics.load(this.words, Word.CreditWanted) !== 0) && Atomics.load(this.words, Word.MainSleeping) === 1;
+  }
+
   /** Wakes the main thread if it sleeps (also when it waits for command-ring room). */
   wake(): void {
     if (Atomics.compareExchange(this.words, Word.MainSleeping, 1, 0) === 1) {
