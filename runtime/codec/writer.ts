@@ -105,8 +105,6 @@ export class Writer {
 
   bytes(b: Uint8Array): void {
     this.u32(b.length);
-    this.ensure(b.length);
-    this.buf.set(b, this.pos);
-    this.pos += b.length;
+    this.raw(b);
   }
 }

@@ -24,15 +24,16 @@ export class Connection {
 
   /**
    * The socket reads into the decoder's memory (see FrameDecoder): no buffer is allocated per
-   * read, and a large message is read straight into its own buffer. `onRead` runs after each read.
+   * read, and a large message is read straight into its own buffer. `onRead` runs after each read it takes.
    */
   private constructor(open: Open, readonly dialled: boolean, maxFrame: number, onRead: (c: Connection) => void) {
     this.decoder = new FrameDecoder(maxFrame);
     this.socket = open({
       buffer: () => this.decoder.readBuffer(),
       callback: (n, buf) => {
-        // One closing on purpose may have been left mid-read by its peer: it takes nothing more.
-        if (this.graceful) this.decoder.skip();
+        // One closing on purpose (or destroyed) reads on but takes nothing, and its peer may
+        // have left bytes of an earlier read untaken.
+        if (this.graceful || this.socket.destroyed) return true;
         this.decoder.filled(n, buf);
         onRead(this);
         // Pausing, when the main thread cannot take more, is the Peer's socket.pause().

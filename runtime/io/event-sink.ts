@@ -82,13 +82,18 @@ export class EventSink {
     if (!this.unpublished) return;
     this.ring.publish();
     this.unpublished = false;
-    if (this.urgent || Atomics.load(this.words, Word.CreditWanted) !== 0) this.wake();
+    if (this.wanted) this.wake();
     this.urgent = false;
+  }
+
+  /** Whether the main thread wants what is queued now (it is urgent, or credit it waits for). */
+  private get wanted(): boolean {
+    return this.urgent || Atomics.load(this.words, Word.CreditWanted) !== 0;
   }
 
   /** Whether {@link publish} would wake the main thread now (it sleeps, and wants what is queued). */
   get wakesMain(): boolean {
-    return this.unpublished && (this.urgent || Atomics.load(this.words, Word.CreditWanted) !== 0) && Atomics.load(this.words, Word.MainSleeping) === 1;
+    return this.unpublished && this.wanted && Atomics.load(this.words, Word.MainSleeping) === 1;
   }
 
   /** Wakes the main thread if it sleeps (also when it waits for command-ring room). */

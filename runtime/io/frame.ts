@@ -98,11 +98,6 @@ export class FrameDecoder {
     return this.at < this.chunk.length;
   }
 
-  /** Drops what is left of the last read (a connection closing on purpose reads nothing more). */
-  skip(): void {
-    this.at = this.chunk.length;
-  }
-
   /** The current frame's body as a buffer (a view, unless it was assembled). */
   get body(): Buffer {
     return this.start === 0 && this.end === this.source.length ? this.source : this.source.subarray(this.start, this.end);

@@ -23,8 +23,8 @@ const START_TIMEOUT_MS = 120_000;
 
 /**
  * Starts this process's I/O thread (adopting the listener on `listenFd` and connecting to the
- * fabric), or adopts the one started ahead for the same options; returns once it runs. Before the process exits, everything it sent is acknowledged
- * by its receivers or reported lost.
+ * fabric), or adopts the one started ahead for the same options; returns once it runs. Before
+ * the process exits, everything it sent is acknowledged by its receivers or reported lost.
  */
 export function startIo(opts: IoOptions): void {
   if (io) throw new ConstellationError("the I/O thread is already running (init() called twice?)");

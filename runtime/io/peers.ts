@@ -216,7 +216,6 @@ export class Peers {
 
   /** After every read of a connection. */
   private readonly onRead = (conn: Connection): void => {
-    if (conn.socket.destroyed || conn.graceful) return conn.decoder.skip();
     this.readFrom(conn);
     this.thread.afterIo();
   };

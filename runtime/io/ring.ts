@@ -62,11 +62,6 @@ export class Ring {
     this.seen = Atomics.load(this.words, role === "producer" ? TAIL : HEAD) >>> 0;
   }
 
-  /** The largest payload a record can carry in this ring. */
-  get maxPayload(): number {
-    return (this.capacity >>> 1) - RECORD_HEADER - 7;
-  }
-
   /** Whether a record with `length` payload bytes would fit now (producer). */
   fits(length: number): boolean {
     const size = recordSize(length);
