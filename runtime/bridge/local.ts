@@ -15,9 +15,10 @@ const log = (message: string): void => void process.stderr.write(`constellation:
 /**
  * Runs this program locally: starts the fabric, launches the root process (this same program
  * with the same arguments) with `resources`, prints the run's events in `format` and, when the
- * run is over, exits this process with the run's status. Never returns.
+ * run is over, exits this process with the run's status. Never returns. Once the program has
+ * spawned, the fabric keeps `spares` processes started ahead (runtime/fabric/spare.ts).
  */
-export async function runLocally(resources: Resources, format: OutputFormat): Promise<never> {
+export async function runLocally(resources: Resources, format: OutputFormat, spares: number): Promise<never> {
   const formatter: Formatter =
     format === "json"
       ? new JsonFormatter(process.stdout)
@@ -36,6 +37,7 @@ export async function runLocally(resources: Resources, format: OutputFormat): Pr
     command: process.execPath,
     args: [...process.execArgv, ...process.argv.slice(1)],
     env: process.env,
+    spares,
     emit,
     log,
   });

@@ -3,8 +3,10 @@ import { createServer, type Server } from "node:net";
 import type { Writable } from "node:stream";
 import { PREBOOT_FILE } from "../io/built.js";
 import { makePid, type Pid } from "../pid.js";
+import { assignmentBytes } from "../process/assignment.js";
 import type { Environment } from "./environment.js";
 import type { Resources } from "../resources.js";
+import { Spare } from "./spare.js";
 
 /** What to start: the root, or a child with its spawn argument (fd 3). */
 export type LaunchRequest =
@@ -27,6 +29,8 @@ export interface LauncherOptions {
   readonly args: readonly string[];
   /** The root's environment (a child's is its parent's); docs/design.md §3 adds its own variables. */
   readonly env: NodeJS.ProcessEnv;
+  /** How many spares to keep once a child has been launched (0: none). */
+  readonly spares: number;
 }
 
 const HOST = "127.0.0.1";
@@ -34,44 +38,97 @@ const HOST = "127.0.0.1";
 /** Starts the I/O thread before the program loads (runtime/io/preboot.ts). */
 const PREBOOT = ["--require", PREBOOT_FILE];
 
-/** Starts the processes of a run on this machine (docs/design.md §3: environment and fds). */
+/** The variables the launcher sets (docs/design.md §3): a parent's own are not its child's. */
+const RUN_VARIABLES = ["CONSTELLATION_ROLE", "CONSTELLATION_PID", "CONSTELLATION_FABRIC", "CONSTELLATION_SECRET", "CONSTELLATION_RESOURCES", "CONSTELLATION_PREBOOT"];
+
+/**
+ * Starts the processes of a run on this machine (docs/design.md §3: environment and fds). Once
+ * a child has been spawned, it keeps `spares` more started ahead ({@link Spare}) for the next.
+ */
 export class Launcher {
+  /** Oldest (the most likely to have finished starting) first. */
+  private spares: Spare[] = [];
+  private sparesStarting = 0;
+  private closed = false;
+
   constructor(private readonly options: LauncherOptions) {}
+
+  /** Starts the root, or gives a child's assignment to a spare or a new process; tops up the spares. */
+  async launch(request: LaunchRequest): Promise<Launched> {
+    if (request.role === "root") return this.start(this.options.env, request.resources);
+    const env = ownVariables(request.env);
+    const child = this.takeSpare(env) ?? (await this.start(env));
+    const pipe = child.process.stdio[3] as Writable;
+    // The child may die before reading its argument: its exit is reported by the monitor.
+    pipe.on("error", () => {});
+    for (const bytes of assignmentBytes(request.resources, request.arg)) pipe.write(bytes);
+    pipe.end();
+    while (this.spares.length + this.sparesStarting < this.options.spares && !this.closed) void this.startSpare(env);
+    return child;
+  }
+
+  /** Ends the spares, and starts no other: the run is over or stopping. */
+  close(): void {
+    this.closed = true;
+    for (const spare of this.spares.splice(0)) spare.kill();
+  }
+
+  private takeSpare(env: Environment): Launched | undefined {
+    for (let spare = this.spares.shift(); spare; spare = this.spares.shift()) {
+      if (spare.fits(env)) return spare.launched;
+      spare.kill();
+    }
+    return undefined;
+  }
+
+  private async startSpare(env: Environment): Promise<void> {
+    this.sparesStarting++;
+    try {
+      const spare = new Spare(await this.start(env), env);
+      if (this.closed) spare.kill();
+      else this.spares.push(spare);
+    } catch {
+      // Only a head start is lost: the next spawn starts its own process, and reports its failure.
+    } finally {
+      this.sparesStarting--;
+    }
+  }
 
   /**
    * Binds the process's listener (so its pid is known before it starts), then starts it with the
-   * listener on fd 4 and, for a child, its spawn argument written to the pipe on fd 3.
+   * listener on fd 4 and, for a child (no `rootResources`), a pipe on fd 3 for its assignment.
    */
-  async launch(request: LaunchRequest): Promise<Launched> {
+  private async start(env: Environment | NodeJS.ProcessEnv, rootResources?: Resources): Promise<Launched> {
     const listener = await listen();
     try {
       const { port } = listener.address() as { port: number };
       const pid = makePid(HOST, port);
-      const { fabric, secret, command, args, env } = this.options;
-      const stdio: StdioOptions = ["ignore", "pipe", "pipe", request.role === "child" ? "pipe" : "ignore", listenerFd(listener)];
-      const child = spawnProcess(command, [...PREBOOT, ...args], {
+      const { fabric, secret, command, args } = this.options;
+      const stdio: StdioOptions = ["ignore", "pipe", "pipe", rootResources ? "ignore" : "pipe", listenerFd(listener)];
+      const process = spawnProcess(command, [...PREBOOT, ...args], {
         stdio,
         env: {
-          ...(request.role === "child" ? request.env : env),
-          CONSTELLATION_ROLE: request.role,
+          ...env,
+          CONSTELLATION_ROLE: rootResources ? "root" : "child",
           CONSTELLATION_PID: pid,
           CONSTELLATION_FABRIC: `${fabric.host}:${fabric.port}`,
           CONSTELLATION_SECRET: secret,
-          CONSTELLATION_RESOURCES: JSON.stringify({ mem: request.resources.mem, cpu: request.resources.cpu }),
+          ...(rootResources ? { CONSTELLATION_RESOURCES: JSON.stringify({ mem: rootResources.mem, cpu: rootResources.cpu }) } : {}),
           CONSTELLATION_PREBOOT: "1",
         },
       });
-      if (request.role === "child") {
-        const argPipe = child.stdio[3] as Writable;
-        // The child may die before reading its argument: its exit is reported by the monitor.
-        argPipe.on("error", () => {});
-        argPipe.end(request.arg);
-      }
-      return { pid, process: child };
+      return { pid, process };
     } finally {
       listener.close();
     }
   }
+}
+
+/** A parent's environment without the variables that described the parent itself. */
+function ownVariables(env: Environment): Environment {
+  const own = { ...env };
+  for (const name of RUN_VARIABLES) delete own[name];
+  return own;
 }
 
 function listen(): Promise<Server> {

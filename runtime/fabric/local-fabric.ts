@@ -66,11 +66,13 @@ export class LocalFabric {
   /** Kills every process of the run (SIGKILL, with `reason`) and refuses further spawns. */
   stop(reason: string): void {
     this.stopping ??= reason;
+    this.launcher.close();
     for (const entry of this.processes.values()) entry.monitor.kill(reason);
   }
 
-  /** Stops listening, once the run is over. */
+  /** Stops listening and ends the spare, once the run is over. */
   close(): void {
+    this.launcher.close();
     this.control.close();
   }
 

@@ -4,7 +4,6 @@
 // new one (docs/design.md §5).
 import { MessageChannel, Worker, type MessagePort } from "node:worker_threads";
 import type { Pid } from "../pid.js";
-import { THREAD_FILE } from "./built.js";
 import { log } from "./log.js";
 import { allocateShared, IO_FAILED, Word, type SharedMemory } from "./shared.js";
 import type { ThreadData } from "./thread.js";
@@ -26,13 +25,13 @@ export interface Booted {
   readonly port: MessagePort;
 }
 
-/** Starts an I/O thread; it reports that it runs through Word.State. */
-export function boot(options: IoOptions): Booted {
+/** Starts an I/O thread running `threadFile` (built.ts); it reports that it runs through Word.State. */
+export function boot(options: IoOptions, threadFile: string): Booted {
   const shared = allocateShared();
   const { port1, port2 } = new MessageChannel();
   const data: ThreadData = { ...options, shared, port: port2 };
   // No exec arguments: the launcher's preload has nothing to do in the worker.
-  const worker = new Worker(THREAD_FILE, { workerData: data, transferList: [port2], execArgv: [] });
+  const worker = new Worker(threadFile, { workerData: data, transferList: [port2], execArgv: [] });
   // A worker that cannot even load its code fails before its own handler is installed.
   worker.on("error", (e) => {
     log(`the I/O thread failed: ${e.stack ?? e.message}`);
@@ -49,8 +48,8 @@ const PRESTARTED = Symbol.for("constellation-ts.io.prestarted");
 type WithPrestarted = { [PRESTARTED]?: Booted };
 
 /** Starts the I/O thread ahead of init() (see preboot.ts). */
-export function prestart(options: IoOptions): void {
-  (globalThis as WithPrestarted)[PRESTARTED] = boot(options);
+export function prestart(options: IoOptions, threadFile: string): void {
+  (globalThis as WithPrestarted)[PRESTARTED] = boot(options, threadFile);
 }
 
 /** The thread {@link prestart} started for exactly these options, if any; it can be taken once. */

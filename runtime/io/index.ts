@@ -5,6 +5,7 @@ import type { Pid } from "../pid.js";
 import type { Resources } from "../resources.js";
 import { Links } from "../channel/links.js";
 import { boot, takePrestarted, type IoOptions } from "./boot.js";
+import { THREAD_FILE } from "./built.js";
 import { Host } from "./host.js";
 import { Command, IO_FAILED, IO_RUNNING, IO_STARTING, LARGE_MESSAGE, Word } from "./shared.js";
 
@@ -28,7 +29,7 @@ const START_TIMEOUT_MS = 120_000;
  */
 export function startIo(opts: IoOptions): void {
   if (io) throw new ConstellationError("the I/O thread is already running (init() called twice?)");
-  const { worker, shared, port } = takePrestarted(opts) ?? boot(opts);
+  const { worker, shared, port } = takePrestarted(opts) ?? boot(opts, THREAD_FILE);
   const words = new Int32Array(shared.words);
   Atomics.wait(words, Word.State, IO_STARTING, START_TIMEOUT_MS);
   const state = Atomics.load(words, Word.State);

@@ -8,11 +8,15 @@ import type { IoOptions } from "../io/boot.js";
 /** The fd of the process's TCP listener, bound by the fabric. */
 const LISTENER_FD = 4;
 
-/** What a process of a run knows from its environment (docs/design.md §3). */
-export interface ProcessEnv {
+/** What a process of a run knows from its environment from the start (docs/design.md §3). */
+export interface StartEnv {
   readonly pid: Pid;
   readonly fabric: { readonly host: string; readonly port: number };
   readonly secret: string;
+}
+
+/** All a process of a run knows from its environment, once a child has read its assignment. */
+export interface ProcessEnv extends StartEnv {
   readonly resources: Resources;
 }
 
@@ -21,25 +25,31 @@ export interface ProcessEnv {
  * `CONSTELLATION_ROLE`), the root, or a spawned child.
  */
 export type Role =
-  | { readonly role: "bridge"; readonly format: OutputFormat }
+  | { readonly role: "bridge"; readonly format: OutputFormat; readonly spares: number }
   | ({ readonly role: "root" | "child" } & ProcessEnv);
 
 /** Reads the role from the environment; malformed values are a {@link ConstellationError}. */
 export function readRole(env: NodeJS.ProcessEnv = process.env): Role {
   const role = env.CONSTELLATION_ROLE;
-  if (role === undefined) return { role: "bridge", format: readFormat(env.CONSTELLATION_FORMAT) };
+  if (role === undefined) return { role: "bridge", format: readFormat(env.CONSTELLATION_FORMAT), spares: readSpares(env.CONSTELLATION_SPARES) };
   if (role !== "root" && role !== "child") invalid("CONSTELLATION_ROLE", role, '"root" or "child" (or unset in the process you start)');
+  return { role, ...readStartEnv(env), resources: readResources(required(env, "CONSTELLATION_RESOURCES")) };
+}
+
+/**
+ * What a process of a run (CONSTELLATION_ROLE set) knows before a child has read its
+ * assignment: enough to start its I/O thread.
+ */
+export function readStartEnv(env: NodeJS.ProcessEnv = process.env): StartEnv {
   return {
-    role,
     pid: readPid(required(env, "CONSTELLATION_PID")),
     fabric: readAddress(required(env, "CONSTELLATION_FABRIC")),
     secret: readSecret(required(env, "CONSTELLATION_SECRET")),
-    resources: readResources(required(env, "CONSTELLATION_RESOURCES")),
   };
 }
 
 /** What this process's I/O thread is started with. */
-export function ioOptions(env: ProcessEnv): IoOptions {
+export function ioOptions(env: StartEnv): IoOptions {
   return { pid: env.pid, fabric: env.fabric, secret: env.secret, listenFd: LISTENER_FD };
 }
 
@@ -60,6 +70,16 @@ function readFormat(value: string | undefined): OutputFormat {
   const format = value.toLowerCase();
   if (format !== "human" && format !== "json") invalid("CONSTELLATION_FORMAT", value, '"human" or "json"');
   return format;
+}
+
+/** Most spares a run may keep (runtime/fabric/spare.ts): each is an idle node process, ~50 MiB. */
+const MAX_SPARES = 8;
+
+function readSpares(value: string | undefined): number {
+  if (value === undefined || value === "") return 1;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > MAX_SPARES) invalid("CONSTELLATION_SPARES", value, `a whole number from 0 to ${MAX_SPARES}`);
+  return n;
 }
 
 function readPid(value: string): Pid {

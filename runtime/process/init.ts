@@ -6,11 +6,10 @@ import { parseResources } from "../fabric/resources-json.js";
 import { startIo } from "../io/index.js";
 import { isPid, type Pid } from "../pid.js";
 import { Resources } from "../resources.js";
+import { SPAWN_ARG_FD } from "./assignment.js";
 import { capYoungGeneration } from "./young-generation.js";
 import { ioOptions, type ProcessEnv, readRole } from "./env.js";
 
-/** The fd a child's spawn argument arrives on (docs/design.md §3). */
-const SPAWN_ARG_FD = 3;
 
 type InitState = { readonly phase: "not called" } | { readonly phase: "running" } | { readonly phase: "ready"; readonly pid: Pid; readonly resources: Resources };
 
@@ -44,7 +43,7 @@ export async function init(resources: Resources = Resources.default()): Promise<
       // Only the bridge needs the fabric and the output formats: loading them lazily keeps
       // them off every spawned process's start-up.
       const { runLocally } = await import("../bridge/local.js");
-      return runLocally(resources, role.format);
+      return runLocally(resources, role.format, role.spares);
     }
     case "root":
       start(role);

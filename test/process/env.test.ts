@@ -12,9 +12,10 @@ const child = {
 };
 
 describe("readRole", () => {
-  it("is the bridge without CONSTELLATION_ROLE, in the form CONSTELLATION_FORMAT names", () => {
-    expect(readRole({})).toEqual({ role: "bridge", format: "human" });
-    expect(readRole({ CONSTELLATION_FORMAT: "JSON" })).toEqual({ role: "bridge", format: "json" });
+  it("is the bridge without CONSTELLATION_ROLE, in the form CONSTELLATION_FORMAT names, with CONSTELLATION_SPARES spares", () => {
+    expect(readRole({})).toEqual({ role: "bridge", format: "human", spares: 1 });
+    expect(readRole({ CONSTELLATION_FORMAT: "JSON", CONSTELLATION_SPARES: "0" })).toEqual({ role: "bridge", format: "json", spares: 0 });
+    expect(readRole({ CONSTELLATION_SPARES: "8" })).toMatchObject({ spares: 8 });
   });
 
   it("reads a launched process's pid, fabric, secret and resources", () => {
@@ -30,6 +31,9 @@ describe("readRole", () => {
 
   it.each([
     [{ CONSTELLATION_FORMAT: "xml" }, /CONSTELLATION_FORMAT="xml" is invalid: expected "human" or "json"/],
+    [{ CONSTELLATION_SPARES: "9" }, /CONSTELLATION_SPARES="9" is invalid: expected a whole number from 0 to 8/],
+    [{ CONSTELLATION_SPARES: "-1" }, /CONSTELLATION_SPARES="-1" is invalid/],
+    [{ CONSTELLATION_SPARES: "1.5" }, /CONSTELLATION_SPARES="1.5" is invalid/],
     [{ ...child, CONSTELLATION_ROLE: "boss" }, /CONSTELLATION_ROLE="boss" is invalid/],
     [{ ...child, CONSTELLATION_PID: undefined }, /CONSTELLATION_PID is not set, but CONSTELLATION_ROLE=child is/],
     [{ ...child, CONSTELLATION_PID: "nope" }, /CONSTELLATION_PID="nope" is invalid: expected a pid/],

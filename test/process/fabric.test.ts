@@ -29,6 +29,7 @@ async function runFabric(args: string[], mem: number, onEvent?: (event: RunEvent
       command: process.execPath,
       args,
       env: process.env,
+      spares: 1,
       log: (message) => logs.push(message),
       emit: (event) => {
         events.push(event);

@@ -72,6 +72,20 @@ describe("spawned processes", () => {
     expect(run.code).toBe(0);
   });
 
+  it.each([
+    [{}, "before"],
+    [{ CONSTELLATION_SPARES: "0" }, "after"],
+  ])("are started ahead of the spawn that takes them, a spare, unless CONSTELLATION_SPARES=0 (%j)", async (env, second) => {
+    const run = await runProgram("spare.mjs", { env: { ...env, KEPT: "kept" } });
+    const [a, b] = run.root.children as [ProcessRecord, ProcessRecord];
+    expect(text(a, 1)).toBe(`first started after its spawn call, KEPT=kept ${JSON.stringify({ mem: 100 * MiB, cpu: 1 / 16 })}\n`);
+    expect(text(b, 1)).toBe(`second started ${second} its spawn call, KEPT=kept ${JSON.stringify({ mem: 90 * MiB, cpu: 0.5 })}\n`);
+    // A spare never used is ended unreported: the run is exactly the root and its two children.
+    expect(new Set(run.events.map((e) => e.pid))).toEqual(new Set([run.root.pid, a.pid, b.pid]));
+    for (const p of [run.root, a, b]) expect(p.exit.status).toEqual({ code: 0 });
+    expect(run.code).toBe(0);
+  });
+
   it("receive a long stream of small messages within Resources.default()'s memory", async () => {
     // Regression: V8's young generation and the I/O thread's uncollected read buffers took
     // such a receiver past 100 MiB, and it was killed (docs/design.md §5).
