@@ -8,6 +8,7 @@ import { Frame, FRAME_HEADER, FrameError, frame, writeFrameHeader } from "./fram
 import { log } from "./log.js";
 import { Event, LARGE_MESSAGE, MESSAGE_OVERHEAD, RECEIVE_WINDOW, SEND_WINDOW } from "./shared.js";
 import { PAD } from "../codec/tags.js";
+import { copyWords, wordsOf, type Words } from "./words.js";
 
 const BATCH = 64 << 10;
 /** Credits go back to the main thread in slices this big: a waiting sender wakes once per slice. */
@@ -42,6 +43,7 @@ export class Peer {
   // [batchStart, batchPos); a flush sends that part and the rest of the buffer serves on. Its
   // bounds are kept as numbers: a buffer's length and offset are getters V8 calls, not inlines.
   private batch: Buffer | undefined;
+  private batchWords: Words | undefined;
   private batchSize = 0;
   private batchStart = 0;
   private batchPos = 0;
@@ -68,11 +70,10 @@ export class Peer {
   // --- outbound --------------------------------------------------------------------------
 
   /** Queues one message whose encoding is the `length` bytes at `from` in `memory` (copied). */
-  queueData(memory: SharedArrayBuffer, from: number, length: number): void {
+  queueData(memory: Words, from: number, length: number): void {
     if (this.failed) return;
     const at = this.reserve(Frame.Data, length, from);
-    // A plain view of the ring: cheaper than Buffer#copy or a byte loop out of shared memory.
-    this.batch!.set(new Uint8Array(memory, from, length), at);
+    copyWords(memory, from, this.batchWords!, at, length);
     this.queuedPayload += length + MESSAGE_OVERHEAD;
     this.unacked = true;
   }
@@ -108,6 +109,7 @@ export class Peer {
       this.cutBatch();
       this.batchSize = Math.max(BATCH, most);
       this.batch = Buffer.allocUnsafeSlow(this.batchSize);
+      this.batchWords = wordsOf(this.batch.buffer);
       this.batchStart = this.batchPos = 0;
     }
     const batch = this.batch;

@@ -11,6 +11,7 @@ import { log } from "./log.js";
 import type { Peer } from "./peer.js";
 import { Peers, type ThreadHost } from "./peers.js";
 import { Ring } from "./ring.js";
+import { wordsOf, type Words } from "./words.js";
 import { Command, Event, IO_FAILED, IO_RUNNING, waitAsync, Word, type SharedMemory } from "./shared.js";
 
 /** What the main thread hands the I/O thread (see index.ts). */
@@ -40,6 +41,7 @@ class IoThread implements ThreadHost {
   private readonly commands: Ring;
   /** Where the command ring's bytes start in its shared memory (read once: a typed array's offset is a getter V8 calls). */
   private readonly commandsStart: number;
+  private readonly commandWords: Words;
   private readonly peers: Peers;
   /** Made by Command.Start, the first command. */
   private control: Control | undefined;
@@ -55,6 +57,7 @@ class IoThread implements ThreadHost {
     this.words = new Int32Array(data.shared.words);
     this.commands = new Ring(data.shared.commands, "consumer");
     this.commandsStart = this.commands.bytes.byteOffset;
+    this.commandWords = wordsOf(data.shared.commands);
     this.sink = new EventSink(data.shared.events, this.words, data.port);
     this.peers = new Peers(data.pid, data.secret, this, data.maxFrame ?? DEFAULT_MAX_FRAME);
     createServer({ noDelay: true, pauseOnConnect: true }, (socket) => this.peers.accept(socket))
@@ -171,7 +174,7 @@ class IoThread implements ThreadHost {
       case Command.Drop:
         return this.touch(this.peers.get(arg)).drop();
       case Command.Send:
-        return this.sendTo(arg).queueData(this.data.shared.commands, this.commandsStart + offset, length);
+        return this.sendTo(arg).queueData(this.commandWords, this.commandsStart + offset, length);
       case Command.SendLarge: {
         const message = receiveMessageOnPort(this.data.port)?.message as Uint8Array;
         const peer = this.touch(this.peers.get(arg));
