@@ -11,12 +11,16 @@ export class Spare {
   constructor(
     readonly launched: Launched,
     private readonly env: Environment,
-  ) {}
+  ) {
+    // Until a spawn takes it, nothing else listens: a failed start (no pid, see fits) must not
+    // be an unhandled 'error' in the bridge.
+    launched.process.on("error", () => {});
+  }
 
-  /** Whether it can be given to a spawn with environment `env`: it still runs, started with the same. */
+  /** Whether it can be given to a spawn with environment `env`: it runs, started with the same. */
   fits(env: Environment): boolean {
-    const { exitCode, signalCode } = this.launched.process;
-    if (exitCode !== null || signalCode !== null) return false;
+    const { pid, exitCode, signalCode } = this.launched.process;
+    if (pid === undefined || exitCode !== null || signalCode !== null) return false;
     const keys = Object.keys(env);
     return keys.length === Object.keys(this.env).length && keys.every((k) => this.env[k] === env[k]);
   }

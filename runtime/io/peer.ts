@@ -8,9 +8,9 @@ import { Frame, FRAME_HEADER, FrameError, frame, writeFrameHeader } from "./fram
 import { log } from "./log.js";
 import { Event, LARGE_MESSAGE, MESSAGE_OVERHEAD, RECEIVE_WINDOW, SEND_WINDOW } from "./shared.js";
 import { PAD } from "../codec/tags.js";
-import { copyWords, wordsOf, type Words } from "./words.js";
+import type { Batch, BatchPool } from "./batches.js";
+import { copyWords, type Words } from "./words.js";
 
-const BATCH = 64 << 10;
 /** Credits go back to the main thread in slices this big: a waiting sender wakes once per slice. */
 const CREDIT_SLICE = SEND_WINDOW >>> 2;
 /** After an unannounced disconnect, how long to wait for the fabric's "exited" notice. */
@@ -21,6 +21,7 @@ export type LostReason = "exited" | "connection lost";
 /** What a peer needs from the I/O thread around it. */
 export interface PeerHost {
   readonly sink: EventSink;
+  readonly batches: BatchPool;
   /** Set when the process exits: inbound messages are dropped, every peer is asked for acks. */
   readonly flushing: boolean;
   /** Makes sure a connection to `peer` exists or is being made. */
@@ -42,9 +43,10 @@ export class Peer {
   // Frames are written into a batch buffer (its own ArrayBuffer, from offset 0) at
   // [batchStart, batchPos); a flush sends that part and the rest of the buffer serves on. Its
   // bounds are kept as numbers: a buffer's length and offset are getters V8 calls, not inlines.
-  private batch: Buffer | undefined;
-  private batchWords: Words | undefined;
+  private batch: Batch | undefined;
   private batchSize = 0;
+  /** Batches no longer written into, whose last bytes go with the next flush. */
+  private retired: Batch[] = [];
   private batchStart = 0;
   private batchPos = 0;
   private queuedPayload = 0;
@@ -73,7 +75,7 @@ export class Peer {
   queueData(memory: Words, from: number, length: number): void {
     if (this.failed) return;
     const at = this.reserve(Frame.Data, length, from);
-    copyWords(memory, from, this.batchWords!, at, length);
+    copyWords(memory, from, this.batch!.words, at, length);
     this.queuedPayload += length + MESSAGE_OVERHEAD;
     this.unacked = true;
   }
@@ -82,7 +84,7 @@ export class Peer {
   queueLarge(bytes: Buffer): void {
     if (this.failed) return;
     this.reserve(Frame.Data, 0);
-    this.batch!.writeUInt32BE(bytes.length + 1, this.batchPos - FRAME_HEADER);
+    this.batch!.buf.writeUInt32BE(bytes.length + 1, this.batchPos - FRAME_HEADER);
     this.cutBatch();
     this.out.push(bytes);
     this.queuedPayload += bytes.length + MESSAGE_OVERHEAD;
@@ -93,7 +95,7 @@ export class Peer {
   queueFrame(type: Frame, body?: Uint8Array): void {
     if (this.failed) return;
     const at = this.reserve(type, body?.length ?? 0);
-    if (body) this.batch!.set(body, at);
+    if (body) this.batch!.buf.set(body, at);
     if (type === Frame.End) this.unacked = true;
   }
 
@@ -107,12 +109,12 @@ export class Peer {
     const most = FRAME_HEADER + length + (alignTo < 0 ? 0 : 7);
     if (!this.batch || this.batchPos + most > this.batchSize) {
       this.cutBatch();
-      this.batchSize = Math.max(BATCH, most);
-      this.batch = Buffer.allocUnsafeSlow(this.batchSize);
-      this.batchWords = wordsOf(this.batch.buffer);
+      this.retireBatch();
+      this.batch = this.host.batches.take(most);
+      this.batchSize = this.batch.buf.length;
       this.batchStart = this.batchPos = 0;
     }
-    const batch = this.batch;
+    const batch = this.batch.buf;
     const body = this.batchPos + FRAME_HEADER;
     const pad = alignTo < 0 ? 0 : (alignTo - body) & 7;
     writeFrameHeader(batch, this.batchPos, type, pad + length);
@@ -123,13 +125,15 @@ export class Peer {
 
   private cutBatch(): void {
     if (!this.batch || this.batchPos === this.batchStart) return;
-    this.out.push(this.batch.subarray(this.batchStart, this.batchPos));
-    if (this.batchSize - this.batchPos >= 4096) {
-      this.batchStart = this.batchPos;
-    } else {
-      this.batch = undefined;
-      this.batchStart = this.batchPos = 0;
-    }
+    this.out.push(this.batch.buf.subarray(this.batchStart, this.batchPos));
+    if (this.batchSize - this.batchPos >= 4096) this.batchStart = this.batchPos;
+    else this.retireBatch();
+  }
+
+  private retireBatch(): void {
+    if (this.batch) this.retired.push(this.batch);
+    this.batch = undefined;
+    this.batchStart = this.batchPos = 0;
   }
 
   get hasQueued(): boolean {
@@ -144,10 +148,14 @@ export class Peer {
     const socket = c.socket;
     const written = this.queuedPayload;
     this.queuedPayload = 0;
+    const retired = this.retired;
+    this.retired = [];
     const last = this.out.length - 1;
     // Credit once the kernel has the bytes (the write callback), not when the socket drains
-    // completely: the window then refills while the kernel still has data to send.
+    // completely: the window then refills while the kernel still has data to send. Writes end
+    // in order, so this flush's batches, and earlier ones', are free then.
     const credit = (): void => {
+      this.host.batches.give(retired);
       this.uncredited += written;
       this.host.changed(this);
     };
@@ -286,6 +294,7 @@ export class Peer {
     if (this.lostTimer) clearTimeout(this.lostTimer);
     this.failed = reason;
     this.out = [];
+    this.retired = [];
     this.batch = undefined;
     this.batchStart = this.batchPos = 0;
     this.conn?.destroy();

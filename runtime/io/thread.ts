@@ -4,6 +4,7 @@ import { createServer } from "node:net";
 import { receiveMessageOnPort, workerData, type MessagePort } from "node:worker_threads";
 import { copyBytes } from "../codec/index.js";
 import type { Pid } from "../pid.js";
+import { BatchPool } from "./batches.js";
 import { Control } from "./control.js";
 import { EventSink } from "./event-sink.js";
 import { DEFAULT_MAX_FRAME } from "./frame.js";
@@ -35,6 +36,7 @@ const SPIN_RETRY_AFTER = 256;
 
 class IoThread implements ThreadHost {
   readonly sink: EventSink;
+  readonly batches = new BatchPool();
   flushing = false;
   private flushed = false;
   private readonly words: Int32Array;
