@@ -39,12 +39,13 @@ export class Control {
     this.socket.on("error", (e) => {
       this.broken ??= e.message;
     });
+    // The fabric outlives every process of its run (it reports their exits), so losing it means
+    // the run is gone: the bridge was killed, or the node lost its master. The process ends at
+    // once, as the original's node kills its processes then: nobody is left to read its output
+    // or its messages, and a process waiting for either would otherwise wait forever.
     this.socket.on("close", () => {
-      this.broken ??= "closed";
-      log(`the fabric connection is lost (${this.broken}): spawns fail, and exits of peers are no longer reported`);
-      for (const id of this.pending) this.failSpawn(id, `the fabric connection is lost (${this.broken})`);
-      this.pending.clear();
-      this.afterIo();
+      log(`the fabric connection is lost (${this.broken ?? "closed"}): the run is gone, this process ends`);
+      process.kill(process.pid, "SIGKILL");
     });
     // Unlike peer connections, the fabric link must not keep the I/O thread alive by itself.
     this.socket.unref();

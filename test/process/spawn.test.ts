@@ -1,9 +1,19 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { type ProcessRecord, runProgram } from "./program.js";
 
 const MiB = 1024 * 1024;
 const short = (pid: string): string => pid.slice(0, 7);
 const text = (p: ProcessRecord, fd: 1 | 2): string => p.output[fd].toString("utf8");
+
+/** Whether OS process `pid` runs (a zombie, exited but not yet reaped, does not). */
+function running(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return false;
+  }
+}
 
 /** The child the root names on the stdout line starting with `label `. */
 function childNamed(root: ProcessRecord, label: string): ProcessRecord {
@@ -120,6 +130,24 @@ describe("spawned processes", () => {
     expect(run.root.exit).toMatchObject(interrupted);
     expect(run.root.children[0]?.exit).toMatchObject(interrupted);
     expect(run.code).toBe(137);
+  });
+
+  it("end when their run's bridge is killed, instead of waiting forever", async () => {
+    const osPids: number[] = [];
+    const run = runProgram("orphans.mjs", {
+      onEvent: (event, bridge) => {
+        const m = event.type === "output" ? /^(?:root|child) (\d+)/.exec(event.data ?? "") : null;
+        if (m) osPids.push(Number(m[1]));
+        if (osPids.length === 2 && m) process.kill(bridge, "SIGKILL");
+      },
+    });
+    // The bridge's stream of events ends with the bridge, before any exit is reported.
+    await expect(run).rejects.toThrow(/never exited/);
+    expect(osPids).toHaveLength(2);
+    // Not a measurement: how long they may take to go, at most, before the test calls it a hang.
+    const deadline = Date.now() + 20_000;
+    while (osPids.some(running) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(osPids.filter(running)).toEqual([]);
   });
 
   it("need a serializable closure and valid resources", async () => {
