@@ -1,4 +1,6 @@
-import { readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { type ProcessRecord, runProgram } from "./program.js";
 
@@ -13,6 +15,19 @@ function running(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** The OS pids of the processes whose parent is `pid`. */
+function childrenOf(pid: number): number[] {
+  return readdirSync("/proc").flatMap((entry) => {
+    if (!/^\d+$/.test(entry)) return [];
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === pid ? [Number(entry)] : [];
+    } catch {
+      return [];
+    }
+  });
 }
 
 /** The child the root names on the stdout line starting with `label `. */
@@ -93,6 +108,34 @@ describe("spawned processes", () => {
     // A spare never used is ended unreported: the run is exactly the root and its two children.
     expect(new Set(run.events.map((e) => e.pid))).toEqual(new Set([run.root.pid, a.pid, b.pid]));
     for (const p of [run.root, a, b]) expect(p.exit.status).toEqual({ code: 0 });
+    expect(run.code).toBe(0);
+  });
+
+  it("are still started when the spare died before a spawn came for it", async () => {
+    const go = join(mkdtempSync(join(tmpdir(), "spare-killed-")), "go");
+    const named = new Set<number>();
+    let spare: number | undefined;
+    const run = await runProgram("spare-killed.mjs", {
+      args: [go],
+      onEvent: (event, bridge) => {
+        const m = event.type === "output" ? /^(?:root|first|second) (\d+)/.exec(event.data ?? "") : null;
+        if (m) named.add(Number(m[1]));
+        if (!event.data?.startsWith("first ")) return;
+        void (async () => {
+          // The bridge's one other child is the spare: once it is gone (reaped), let the root go on.
+          while ((spare = childrenOf(bridge).find((p) => !named.has(p))) === undefined) await new Promise((r) => setTimeout(r, 20));
+          process.kill(spare, "SIGKILL");
+          while (existsSync(`/proc/${spare}`)) await new Promise((r) => setTimeout(r, 20));
+          writeFileSync(go, "");
+        })();
+      },
+    });
+    expect(spare).toBeDefined();
+    const [first, second] = run.root.children as [ProcessRecord, ProcessRecord];
+    expect(text(first, 1)).toMatch(/^first \d+\n$/);
+    expect(text(second, 1)).toMatch(/^second \d+\n$/);
+    expect(named.has(spare!)).toBe(false);
+    for (const p of [run.root, first, second]) expect(p.exit.status).toEqual({ code: 0 });
     expect(run.code).toBe(0);
   });
 
