@@ -62,7 +62,7 @@ export class Link {
       if (this.waiting.length === 0 && this.inFlight < SEND_WINDOW) {
         const length = this.host.sendValue(this.id, value);
         if (length >= 0) this.inFlight += length + MESSAGE_OVERHEAD;
-        else this.write(encodeBorrowed(value));
+        else this.write(encodeBorrowed(value, this.host.largeBuffer));
         return SENT;
       }
       const bytes = encode(value);

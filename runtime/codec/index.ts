@@ -38,12 +38,15 @@ const borrowed: Encoded = { bytes: scratch.buf, length: 0, owned: false };
 /**
  * Encodes `value` without copying: the result (the same object every time) is valid only
  * until the next encoding. The channel layer copies it into a ring right away.
+ *
+ * @param buffer where a large view's encoding goes (a buffer of at least the size asked, owned
+ *   by the result); by default a new one.
  */
-export function encodeBorrowed(value: unknown): Encoded {
+export function encodeBorrowed(value: unknown, buffer?: (size: number) => Buffer): Encoded {
   // A large view gets a buffer of its exact size: the scratch buffer would grow to it, and the
   // encoding be copied once more to travel (a large message is transferred, not copied).
   const exact = ArrayBuffer.isView(value) && value.byteLength >= EXACT_VIEW;
-  const w = scratch.busy || exact ? new Writer(exact ? VIEW_HEADER + value.byteLength : undefined) : scratch;
+  const w = scratch.busy || exact ? exactWriter(exact ? VIEW_HEADER + value.byteLength : undefined, buffer) : scratch;
   w.busy = true;
   try {
     w.pos = w.origin = 0;
@@ -61,6 +64,14 @@ export function encodeBorrowed(value: unknown): Encoded {
   }
   const bytes = encodeV8(value);
   return { bytes, length: bytes.length, owned: true };
+}
+
+function exactWriter(size: number | undefined, buffer: ((size: number) => Buffer) | undefined): Writer {
+  if (size === undefined || !buffer) return new Writer(size);
+  const buf = buffer(size);
+  const w = new Writer(0, { buf, view: new DataView(buf.buffer, buf.byteOffset, buf.byteLength) });
+  w.region(0, buf.length);
+  return w;
 }
 
 /**

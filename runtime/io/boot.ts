@@ -23,15 +23,18 @@ export interface Booted {
   readonly worker: Worker;
   readonly shared: SharedMemory;
   readonly port: MessagePort;
+  /** Where the I/O thread hands back the buffers of large messages it has sent (large-buffers.ts). */
+  readonly returns: MessagePort;
 }
 
 /** Starts an I/O thread running `threadFile` (built.ts); it reports that it runs through Word.State. */
 export function boot(options: IoOptions, threadFile: string): Booted {
   const shared = allocateShared();
   const { port1, port2 } = new MessageChannel();
-  const data: ThreadData = { ...options, shared, port: port2 };
+  const returns = new MessageChannel();
+  const data: ThreadData = { ...options, shared, port: port2, returns: returns.port2 };
   // No exec arguments: the launcher's preload has nothing to do in the worker.
-  const worker = new Worker(threadFile, { workerData: data, transferList: [port2], execArgv: [] });
+  const worker = new Worker(threadFile, { workerData: data, transferList: [port2, returns.port2], execArgv: [] });
   // A worker that cannot even load its code fails before its own handler is installed.
   worker.on("error", (e) => {
     log(`the I/O thread failed: ${e.stack ?? e.message}`);
@@ -41,7 +44,8 @@ export function boot(options: IoOptions, threadFile: string): Booted {
   });
   worker.unref();
   port1.unref();
-  return { options, worker, shared, port: port1 };
+  returns.port1.unref();
+  return { options, worker, shared, port: port1, returns: returns.port1 };
 }
 
 const PRESTARTED = Symbol.for("constellation-ts.io.prestarted");

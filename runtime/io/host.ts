@@ -4,6 +4,7 @@ import { receiveMessageOnPort, type MessagePort } from "node:worker_threads";
 import type { Driver } from "../blockable.js";
 import { copyBytes, encodeInto, type Encoded } from "../codec/index.js";
 import { ConstellationError } from "../errors.js";
+import { LargeBuffers } from "./large-buffers.js";
 import { Queue } from "./queue.js";
 import { Ring } from "./ring.js";
 import { Command, Event, IO_FAILED, LARGE_MESSAGE, waitAsync, Word, type SharedMemory } from "./shared.js";
@@ -40,12 +41,15 @@ export class Host implements Driver {
   // While an operation is pending, this ref'd timer keeps the process alive: a pending
   // Atomics.waitAsync does not (perf-reference.md §7).
   private readonly keepAlive = setInterval(() => {}, 1 << 30).unref();
+  private readonly large: LargeBuffers;
 
   constructor(
     shared: SharedMemory,
     private readonly port: MessagePort,
+    returns: MessagePort,
     private readonly handler: EventHandler,
   ) {
+    this.large = new LargeBuffers(returns);
     this.words = new Int32Array(shared.words);
     this.commands = new Ring(shared.commands, "producer");
     this.events = new Ring(shared.events, "consumer");
@@ -91,10 +95,16 @@ export class Host implements Driver {
     return end - at;
   }
 
-  /** Posts bytes to the I/O thread, which takes them when it reads the matching command. */
+  /** A buffer for a large message's encoding: one the I/O thread has handed back, or a new one. */
+  readonly largeBuffer = (size: number): Buffer => this.large.take(size);
+
+  /**
+   * Posts bytes to the I/O thread, which takes them when it reads the matching command. Bytes
+   * `owned` from the start of their memory go with all of it (what follows them is ours too).
+   */
   transfer(bytes: Uint8Array, owned: boolean): void {
-    const whole = owned && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && !(bytes.buffer instanceof SharedArrayBuffer);
-    const message = whole ? bytes : copyBytes(bytes);
+    const ours = owned && bytes.byteOffset === 0 && !(bytes.buffer instanceof SharedArrayBuffer);
+    const message = ours ? bytes : copyBytes(bytes);
     this.port.postMessage(message, [message.buffer as ArrayBuffer]);
   }
 

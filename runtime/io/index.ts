@@ -29,7 +29,7 @@ const START_TIMEOUT_MS = 120_000;
  */
 export function startIo(opts: IoOptions): void {
   if (io) throw new ConstellationError("the I/O thread is already running (init() called twice?)");
-  const { worker, shared, port } = takePrestarted(opts) ?? boot(opts, THREAD_FILE);
+  const { worker, shared, port, returns } = takePrestarted(opts) ?? boot(opts, THREAD_FILE);
   const words = new Int32Array(shared.words);
   Atomics.wait(words, Word.State, IO_STARTING, START_TIMEOUT_MS);
   const state = Atomics.load(words, Word.State);
@@ -39,7 +39,7 @@ export function startIo(opts: IoOptions): void {
   }
   const spawns: Io["spawns"] = new Map();
   let links: Links | undefined;
-  const host = new Host(shared, port, {
+  const host = new Host(shared, port, returns, {
     link: (id, pid) => links!.link(id, pid),
     data: (id, buf, start, end) => links!.data(id, buf, start, end),
     dataLarge: (id, bytes) => links!.dataLarge(id, bytes),

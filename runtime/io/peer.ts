@@ -22,6 +22,8 @@ export type LostReason = "exited" | "connection lost";
 export interface PeerHost {
   readonly sink: EventSink;
   readonly batches: BatchPool;
+  /** Takes back the memory of large messages once written (large-buffers.ts). */
+  giveBack(buffers: readonly ArrayBuffer[]): void;
   /** Set when the process exits: inbound messages are dropped, every peer is asked for acks. */
   readonly flushing: boolean;
   /** Makes sure a connection to `peer` exists or is being made. */
@@ -47,6 +49,8 @@ export class Peer {
   private batchSize = 0;
   /** Batches no longer written into, whose last bytes go with the next flush. */
   private retired: Batch[] = [];
+  /** The memory of large messages queued since the last flush. */
+  private largeSent: ArrayBuffer[] = [];
   private batchStart = 0;
   private batchPos = 0;
   private queuedPayload = 0;
@@ -80,13 +84,14 @@ export class Peer {
     this.unacked = true;
   }
 
-  /** Queues one large message, without copying it. */
-  queueLarge(bytes: Buffer): void {
+  /** Queues one large message, without copying it; `memory` (all of it ours) goes back once written. */
+  queueLarge(bytes: Buffer, memory: ArrayBuffer): void {
     if (this.failed) return;
     this.reserve(Frame.Data, 0);
     this.batch!.buf.writeUInt32BE(bytes.length + 1, this.batchPos - FRAME_HEADER);
     this.cutBatch();
     this.out.push(bytes);
+    this.largeSent.push(memory);
     this.queuedPayload += bytes.length + MESSAGE_OVERHEAD;
     this.unacked = true;
   }
@@ -150,12 +155,15 @@ export class Peer {
     this.queuedPayload = 0;
     const retired = this.retired;
     this.retired = [];
+    const largeSent = this.largeSent;
+    this.largeSent = [];
     const last = this.out.length - 1;
     // Credit once the kernel has the bytes (the write callback), not when the socket drains
     // completely: the window then refills while the kernel still has data to send. Writes end
     // in order, so this flush's batches, and earlier ones', are free then.
     const credit = (): void => {
       this.host.batches.give(retired);
+      if (largeSent.length > 0) this.host.giveBack(largeSent);
       this.uncredited += written;
       this.host.changed(this);
     };
@@ -295,6 +303,7 @@ export class Peer {
     this.failed = reason;
     this.out = [];
     this.retired = [];
+    this.largeSent = [];
     this.batch = undefined;
     this.batchStart = this.batchPos = 0;
     this.conn?.destroy();

@@ -24,6 +24,8 @@ export interface ThreadData {
   readonly maxFrame?: number;
   readonly shared: SharedMemory;
   readonly port: MessagePort;
+  /** Where the buffers of large messages sent go back to the main thread (large-buffers.ts). */
+  readonly returns: MessagePort;
 }
 
 /**
@@ -37,6 +39,11 @@ const SPIN_RETRY_AFTER = 256;
 class IoThread implements ThreadHost {
   readonly sink: EventSink;
   readonly batches = new BatchPool();
+
+  /** Hands the memory of large messages sent back to the main thread, to encode others into. */
+  giveBack(buffers: readonly ArrayBuffer[]): void {
+    for (const b of buffers) this.data.returns.postMessage(b, [b]);
+  }
   flushing = false;
   private flushed = false;
   private readonly words: Int32Array;
@@ -180,7 +187,7 @@ class IoThread implements ThreadHost {
       case Command.SendLarge: {
         const message = receiveMessageOnPort(this.data.port)?.message as Uint8Array;
         const peer = this.touch(this.peers.get(arg));
-        return peer.queueLarge(Buffer.from(message.buffer, message.byteOffset, message.byteLength));
+        return peer.queueLarge(Buffer.from(message.buffer, message.byteOffset, message.byteLength), message.buffer as ArrayBuffer);
       }
       case Command.End:
         return this.touch(this.peers.get(arg)).end();

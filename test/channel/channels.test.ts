@@ -38,6 +38,11 @@ describe("delivery", () => {
     expect(r).toMatchObject({ received: 100_000, outOfOrder: 0 });
   });
 
+  test("300 messages of 1 MiB arrive whole and in order (the memory of one is reused only once sent)", async () => {
+    const r = await result("stream-out.mjs", { count: 300, size: 1 << 20, fill: true, block: true });
+    expect(r).toMatchObject({ received: 300, outOfOrder: 0, damaged: 0 });
+  });
+
   test("a 256 MiB message", async () => {
     expect(await result("big-out.mjs", { mib: 256 })).toMatchObject({ length: 256 * 1024 * 1024, ok: true });
   });

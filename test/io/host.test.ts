@@ -22,7 +22,8 @@ test("commands held for want of ring room move on once the I/O thread makes room
   const words = new Int32Array(shared.words);
   Atomics.store(words, Word.State, IO_RUNNING);
   const { port1, port2 } = new MessageChannel();
-  const host = new Host(shared, port1, ignore);
+  const returns = new MessageChannel();
+  const host = new Host(shared, port1, returns.port1, ignore);
   const io = new Ring(shared.commands, "consumer");
   // Sends made without waiting for anything, more than the command ring holds.
   const payload = new Uint8Array(200 << 10);
@@ -45,4 +46,6 @@ test("commands held for want of ring room move on once the I/O thread makes room
   expect(seen).toEqual(Array.from({ length: sent }, (_, i) => i));
   port1.close();
   port2.close();
+  returns.port1.close();
+  returns.port2.close();
 });
