@@ -98,6 +98,7 @@ export class LocalFabric {
     const monitor = new Monitor(launched, request.resources.mem, (event) => {
       if (event.type !== "exit") return this.options.emit(event);
       entry!.exit = event;
+      this.launcher.topUp(); // a child that ended before its hello has finished starting too
       this.maybeExited(pid, entry!);
     });
     entry = { monitor, exit: undefined, connection: "none", launching: 0 };
@@ -112,6 +113,7 @@ export class LocalFabric {
     if (entry.connection !== "none") return "already connected";
     if (entry.exit !== undefined) return "it has exited";
     entry.connection = "open";
+    this.launcher.topUp();
     return undefined;
   }
 
