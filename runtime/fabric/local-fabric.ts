@@ -98,7 +98,8 @@ export class LocalFabric {
     const monitor = new Monitor(launched, request.resources.mem, (event) => {
       if (event.type !== "exit") return this.options.emit(event);
       entry!.exit = event;
-      this.launcher.topUp(); // a child that ended before its hello has finished starting too
+      // A child that ended before its hello has finished starting too; the root's end is the run's.
+      if (request.role === "child") this.launcher.topUp();
       this.maybeExited(pid, entry!);
     });
     entry = { monitor, exit: undefined, connection: "none", launching: 0 };
