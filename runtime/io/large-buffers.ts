@@ -3,11 +3,12 @@
 // messages at ~1 GB/s had every page of each buffer faulted in, and the buffers' external
 // memory kept V8's marking threads at ~20 % of a core in the sender (docs/benchmarks.md).
 import { receiveMessageOnPort, type MessagePort } from "node:worker_threads";
+import { SEND_WINDOW } from "./shared.js";
 
 /** Buffers are made in multiples of this, so that a stream of alike sizes reuses them. */
 const GRAIN = 64 << 10;
-/** Most bytes kept: more than the send window (io/shared.ts), which bounds those in flight. */
-const MOST_KEPT = 16 << 20;
+/** Most bytes kept: twice the send window, which bounds the bytes in flight. */
+const MOST_KEPT = 2 * SEND_WINDOW;
 
 export class LargeBuffers {
   private readonly free: ArrayBuffer[] = [];
@@ -27,8 +28,10 @@ export class LargeBuffers {
     return Buffer.from(buffer);
   }
 
+  /** Keeps the latest buffers back: sizes sent lately are the likeliest to come again. */
   private keep(buffer: ArrayBuffer): void {
-    if (this.kept + buffer.byteLength > MOST_KEPT) return;
+    if (buffer.byteLength > MOST_KEPT) return;
+    while (this.kept + buffer.byteLength > MOST_KEPT) this.kept -= this.free.shift()!.byteLength;
     this.free.push(buffer);
     this.kept += buffer.byteLength;
   }
