@@ -5,6 +5,7 @@ import { PREBOOT_FILE } from "../io/built.js";
 import { makePid, type Pid } from "../pid.js";
 import { assignmentBytes } from "../process/assignment.js";
 import type { Environment } from "./environment.js";
+import { resourcesJson } from "./resources-json.js";
 import type { Resources } from "../resources.js";
 import { Spare } from "./spare.js";
 
@@ -125,7 +126,7 @@ export class Launcher {
           CONSTELLATION_PID: pid,
           CONSTELLATION_FABRIC: `${fabric.host}:${fabric.port}`,
           CONSTELLATION_SECRET: secret,
-          ...(rootResources ? { CONSTELLATION_RESOURCES: JSON.stringify({ mem: rootResources.mem, cpu: rootResources.cpu }) } : {}),
+          ...(rootResources ? { CONSTELLATION_RESOURCES: resourcesJson(rootResources) } : {}),
           CONSTELLATION_PREBOOT: "1",
         },
       });

@@ -12,3 +12,8 @@ export function parseResources(value: unknown): Resources | undefined {
   if (typeof cpu !== "number" || !Number.isFinite(cpu) || cpu < 0) return undefined;
   return { mem, cpu };
 }
+
+/** Resources as {@link parseResources} reads them back: `{"mem":…,"cpu":…}`, nothing else. */
+export function resourcesJson(resources: Resources): string {
+  return JSON.stringify({ mem: resources.mem, cpu: resources.cpu });
+}

@@ -47,12 +47,12 @@ export class Peer {
   // bounds are kept as numbers: a buffer's length and offset are getters V8 calls, not inlines.
   private batch: Batch | undefined;
   private batchSize = 0;
+  private batchStart = 0;
+  private batchPos = 0;
   /** Batches no longer written into, whose last bytes go with the next flush. */
   private retired: Batch[] = [];
   /** The memory of large messages queued since the last flush. */
   private largeSent: ArrayBuffer[] = [];
-  private batchStart = 0;
-  private batchPos = 0;
   private queuedPayload = 0;
   private uncredited = 0;
   private outstanding = 0;
@@ -84,15 +84,18 @@ export class Peer {
     this.unacked = true;
   }
 
-  /** Queues one large message, without copying it; `memory` (all of it ours) goes back once written. */
-  queueLarge(bytes: Buffer, memory: ArrayBuffer): void {
+  /**
+   * Queues one large message, without copying it. All of its memory is ours (the main thread
+   * transferred it, copied if it was not) and goes back to the main thread once written.
+   */
+  queueLarge(message: Uint8Array): void {
     if (this.failed) return;
     this.reserve(Frame.Data, 0);
-    this.batch!.buf.writeUInt32BE(bytes.length + 1, this.batchPos - FRAME_HEADER);
+    this.batch!.buf.writeUInt32BE(message.byteLength + 1, this.batchPos - FRAME_HEADER);
     this.cutBatch();
-    this.out.push(bytes);
-    this.largeSent.push(memory);
-    this.queuedPayload += bytes.length + MESSAGE_OVERHEAD;
+    this.out.push(Buffer.from(message.buffer, message.byteOffset, message.byteLength));
+    this.largeSent.push(message.buffer as ArrayBuffer);
+    this.queuedPayload += message.byteLength + MESSAGE_OVERHEAD;
     this.unacked = true;
   }
 

@@ -39,11 +39,6 @@ const SPIN_RETRY_AFTER = 256;
 class IoThread implements ThreadHost {
   readonly sink: EventSink;
   readonly batches = new BatchPool();
-
-  /** Hands the memory of large messages sent back to the main thread, to encode others into. */
-  giveBack(buffers: readonly ArrayBuffer[]): void {
-    for (const b of buffers) this.data.returns.postMessage(b, [b]);
-  }
   flushing = false;
   private flushed = false;
   private readonly words: Int32Array;
@@ -82,6 +77,11 @@ class IoThread implements ThreadHost {
 
   connect(peer: Peer): void {
     this.peers.connect(peer);
+  }
+
+  /** Hands the memory of large messages sent back to the main thread, to encode others into. */
+  giveBack(buffers: readonly ArrayBuffer[]): void {
+    for (const b of buffers) this.data.returns.postMessage(b, [b]);
   }
 
   changed(peer: Peer): void {
@@ -186,8 +186,7 @@ class IoThread implements ThreadHost {
         return this.sendTo(arg).queueData(this.commandWords, this.commandsStart + offset, length);
       case Command.SendLarge: {
         const message = receiveMessageOnPort(this.data.port)?.message as Uint8Array;
-        const peer = this.touch(this.peers.get(arg));
-        return peer.queueLarge(Buffer.from(message.buffer, message.byteOffset, message.byteLength), message.buffer as ArrayBuffer);
+        return this.touch(this.peers.get(arg)).queueLarge(message);
       }
       case Command.End:
         return this.touch(this.peers.get(arg)).end();

@@ -4,6 +4,7 @@
 // what that process will be asked to do (a spare, runtime/fabric/spare.ts): the preload reads it,
 // blocking, before any of the program's modules load.
 import { readSync } from "node:fs";
+import { resourcesJson } from "../fabric/resources-json.js";
 import type { Resources } from "../resources.js";
 
 /** The fd a child's assignment and spawn argument arrive on (docs/design.md §3). */
@@ -11,7 +12,7 @@ export const SPAWN_ARG_FD = 3;
 
 /** The bytes the fabric writes on a child's fd 3. */
 export function assignmentBytes(resources: Resources, arg: Uint8Array): Buffer[] {
-  const header = Buffer.from(JSON.stringify({ mem: resources.mem, cpu: resources.cpu }));
+  const header = Buffer.from(resourcesJson(resources));
   const length = Buffer.alloc(4);
   length.writeUInt32BE(header.length);
   return [length, header, Buffer.from(arg.buffer, arg.byteOffset, arg.byteLength)];
