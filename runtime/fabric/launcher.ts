@@ -4,6 +4,7 @@ import type { Writable } from "node:stream";
 import { PREBOOT_FILE } from "../io/built.js";
 import { makePid, type Pid } from "../pid.js";
 import { assignmentBytes } from "../process/assignment.js";
+import { tunedMalloc } from "../process/malloc-tuning.js";
 import type { Environment } from "./environment.js";
 import { resourcesJson } from "./resources-json.js";
 import type { Resources } from "../resources.js";
@@ -122,6 +123,7 @@ export class Launcher {
         stdio,
         env: {
           ...env,
+          GLIBC_TUNABLES: tunedMalloc(env.GLIBC_TUNABLES),
           CONSTELLATION_ROLE: rootResources ? "root" : "child",
           CONSTELLATION_PID: pid,
           CONSTELLATION_FABRIC: `${fabric.host}:${fabric.port}`,

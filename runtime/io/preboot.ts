@@ -6,6 +6,7 @@
 import { fileURLToPath } from "node:url";
 import { isMainThread } from "node:worker_threads";
 import { readAssignment } from "../process/assignment.js";
+import { restoreMallocVariable } from "../process/malloc-tuning.js";
 import { ioOptions, readStartEnv } from "../process/env.js";
 import { prestart } from "./boot.js";
 
@@ -18,6 +19,7 @@ const MARK = "CONSTELLATION_PREBOOT";
 // program can fork.
 const marked = process.env[MARK] === "1";
 delete process.env[MARK];
+if (marked) restoreMallocVariable();
 const role = process.env.CONSTELLATION_ROLE;
 if (isMainThread && marked && (role === "root" || role === "child")) {
   try {

@@ -88,12 +88,13 @@ describe("spawned processes", () => {
   });
 
   it("start with their parent's environment as it is at the spawn call", async () => {
-    const run = await runProgram("env.mjs", { env: { CHANGED: "at start", REMOVED: "at start", KEPT: "kept" } });
+    const user = "GLIBC_TUNABLES=glibc.malloc.arena_max=4";
+    const run = await runProgram("env.mjs", { env: { CHANGED: "at start", REMOVED: "at start", KEPT: "kept", GLIBC_TUNABLES: "glibc.malloc.arena_max=4" } });
     const child = run.root.children[0]!;
     const grandchild = child.children[0]!;
-    expect(text(run.root, 1)).toBe("root CHANGED=at start REMOVED=at start KEPT=kept\n");
-    expect(text(child, 1)).toBe("child CHANGED=by the root REMOVED=(unset) KEPT=kept\n");
-    expect(text(grandchild, 1)).toBe("grandchild CHANGED=by the child REMOVED=(unset) KEPT=kept\n");
+    expect(text(run.root, 1)).toBe(`root CHANGED=at start REMOVED=at start KEPT=kept ${user} tuned=true\n`);
+    expect(text(child, 1)).toBe(`child CHANGED=by the root REMOVED=(unset) KEPT=kept ${user} tuned=true\n`);
+    expect(text(grandchild, 1)).toBe(`grandchild CHANGED=by the child REMOVED=(unset) KEPT=kept ${user} tuned=true\n`);
     expect(run.code).toBe(0);
   });
 
