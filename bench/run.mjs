@@ -3,7 +3,7 @@
 // Progress goes to stderr. Exits 1 when a measurement itself fails, never because an aim is missed.
 import os from "node:os";
 import { plan } from "./plan.mjs";
-import { measurements } from "./measurements.mjs";
+import { inTurns, measurements, mergeTurns } from "./measurements.mjs";
 import { figures, evaluate } from "./figures.mjs";
 import { renderJson, renderTable } from "./lib/report.mjs";
 
@@ -23,12 +23,19 @@ const started = { date: new Date().toISOString(), load: load() };
 if (Number(started.load) > 1) process.stderr.write(`bench: load average ${started.load}: the machine is busy, figures will be noisy\n`);
 const results = {};
 const errors = [];
-for (const [name, measure] of Object.entries(measurements)) {
+const entries = Object.entries(measurements);
+// The transports' measurements in turns, then the rest once (plan.mjs says why).
+const schedule = [];
+for (let turn = 1; turn <= plan.turns; turn++) for (const [name] of entries) if (inTurns.has(name)) schedule.push({ name, turn });
+for (const [name] of entries) if (!inTurns.has(name)) schedule.push({ name });
+for (const { name, turn } of schedule) {
+  if (results[name]?.error || results[name]?.na) continue;
   const t0 = performance.now();
-  process.stderr.write(`bench: ${name} … `);
+  process.stderr.write(`bench: ${name}${turn ? ` (turn ${turn} of ${plan.turns})` : ""} … `);
   try {
-    results[name] = await measure();
-    process.stderr.write(results[name].na ? `n/a: ${results[name].na}\n` : `${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+    const r = await measurements[name]();
+    results[name] = results[name] && !r.na ? mergeTurns(results[name], r) : r;
+    process.stderr.write(r.na ? `n/a: ${r.na}\n` : `${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
   } catch (e) {
     results[name] = { error: e.message };
     errors.push({ measurement: name, message: e.message });
