@@ -126,6 +126,11 @@ class TaskQueue {
     for (const worker of this.#idle.splice(0)) worker(undefined);
   }
 
+  /** Whether no task is waiting and none will come. */
+  get drained(): boolean {
+    return this.#ended && this.#tasks.length === 0;
+  }
+
   /** No worker is left: waiting and future tasks reject with `error`. */
   fail(error: Error): void {
     this.#failure = error;
@@ -136,7 +141,8 @@ class TaskQueue {
 /**
  * A pool of worker processes that run serializable closures: each job goes to a free worker
  * over a channel, and its result (or the error it threw) comes back over another. Workers are
- * spawned once, so a job costs a round trip, not a process start.
+ * spawned once, so a job costs a round trip, not a process start. A worker whose process dies
+ * during a job fails that job and is replaced by a new one.
  *
  * A worker holds a channel each way to the process that made the pool, so a job cannot open its
  * own `Sender` or `Receiver` to that process (it would be a duplicate channel).
@@ -151,8 +157,9 @@ class TaskQueue {
  */
 export class ProcessPool implements Disposable, AsyncDisposable {
   readonly #queue = new TaskQueue();
-  /** One per worker: settles when the worker is done, with an error nobody was told about yet. */
+  /** One per worker ever started: settles when it is done, with an error nobody was told about yet. */
   readonly #workers: Promise<Error | undefined>[];
+  readonly #startWorker: () => Promise<Pid>;
   #live: number;
   #closing: Promise<void> | undefined;
 
@@ -170,15 +177,16 @@ export class ProcessPool implements Disposable, AsyncDisposable {
       throw new RangeError(`new ProcessPool(processes): expected a whole number of processes >= 1, got ${processes}`);
     }
     this.#live = processes;
-    const worker = (): Promise<Pid> => spawn(resources, handMade<(parent: Pid) => unknown>(WORKER, {}));
-    this.#workers = Array.from({ length: processes }, () => this.#run(worker()));
+    this.#startWorker = () => spawn(resources, handMade<(parent: Pid) => unknown>(WORKER, {}));
+    this.#workers = Array.from({ length: processes }, () => this.#run(this.#startWorker()));
   }
 
   /**
    * Runs `job` on a free worker. Resolves with what it returned (awaited, if a promise);
    * rejects with an `Error` of the same name and message as the one it threw (its stack is the
-   * remote one), or with a `ConstellationError` if its worker was lost. Either way the pool
-   * goes on with its other workers.
+   * remote one), or with a `ConstellationError` if its worker's process died meanwhile (the job
+   * is not run again: it may have done part of its work). The pool goes on either way, with a
+   * new worker in place of one that died.
    *
    * @example
    * ```ts
@@ -263,7 +271,13 @@ export class ProcessPool implements Disposable, AsyncDisposable {
 
   async #shutDown(): Promise<void> {
     this.#queue.end();
-    const failures = (await Promise.all(this.#workers)).filter((e) => e !== undefined);
+    // Workers that replace lost ones join the list while the others finish.
+    const failures: Error[] = [];
+    for (let awaited = 0; awaited < this.#workers.length; ) {
+      const next = this.#workers.slice(awaited);
+      awaited = this.#workers.length;
+      for (const e of await Promise.all(next)) if (e !== undefined) failures.push(e);
+    }
     if (failures.length === 1) throw failures[0];
     if (failures.length > 1) throw new AggregateError(failures, `${failures.length} workers of the pool failed`);
   }
@@ -304,7 +318,7 @@ export class ProcessPool implements Disposable, AsyncDisposable {
         } catch (error) {
           const lost = new ConstellationError(`pool worker ${shortPid(worker)} was lost while running a job`, { cause: error });
           task.reject(lost);
-          this.#lost(lost);
+          this.#replace(lost);
           return false;
         }
         if (outcome.ok) task.resolve(outcome.value);
@@ -314,6 +328,15 @@ export class ProcessPool implements Disposable, AsyncDisposable {
     } finally {
       jobs.close();
     }
+  }
+
+  /**
+   * A worker died during a job: a new one takes its place while jobs may still come (a worker
+   * that could not even be spawned is not replaced: see {@link #lost}).
+   */
+  #replace(error: Error): void {
+    if (this.#queue.drained) this.#lost(error);
+    else this.#workers.push(this.#run(this.#startWorker()));
   }
 
   /** Counts a lost worker; when none is left, every waiting and future job fails. */

@@ -40,19 +40,22 @@ describe("ProcessPool", () => {
     expect(run.status).toBe(0);
   });
 
-  it("fails only the job whose worker died, and every job once no worker is left", async () => {
+  it("fails only the job whose worker died, and starts a new worker in its place while jobs may come", async () => {
     const run = await runWithCli("test/fixtures/pool-lost-worker.ts");
     const lost = { rejected: { name: "ConstellationError", message: expect.stringMatching(/^pool worker [0-9a-f]{7} was lost while running a job$/), fromWorker: false } };
     expect(checks(run)).toEqual({
       "job that exits": lost,
       "the other worker": { resolved: "still here" },
+      "two jobs at once": { resolved: [2, 4] },
       "pair closes": { resolved: null },
-      "no worker left": { rejected: { name: "ConstellationError", message: "every worker of the pool was lost", fromWorker: false } },
+      "last job exits": lost,
       "solo closes": { resolved: null },
     });
+    // The pair's two workers and the one in place of the lost one; the closing solo pool's one.
     const exits = run.root.children.map((c) => run.processes.get(c)!.exit);
+    expect(exits).toHaveLength(4);
     expect(exits.filter((e) => JSON.stringify(e) === '{"code":3}')).toHaveLength(2);
-    expect(exits.filter((e) => JSON.stringify(e) === '{"code":0}')).toHaveLength(1);
+    expect(exits.filter((e) => JSON.stringify(e) === '{"code":0}')).toHaveLength(2);
     expect(run.root.exit).toEqual({ code: 0 });
     // SPEC §4: a failed process makes the run fail, with 1 when the root itself succeeded.
     expect(run.status).toBe(1);
