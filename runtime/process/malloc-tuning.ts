@@ -1,7 +1,7 @@
 // glibc's allocator gives the top of an arena back to the kernel once more than its trim
 // threshold (~2 MiB after a 1 MiB block) lies free there, and every page of the next block
 // taken there is faulted in and zeroed again. A stream of large messages frees tens of MiB at
-// each GC of the buffers received, so 1 MiB messages cost ~40 k page faults and ~20 % more CPU
+// each GC of the buffers received, so 1 MiB messages cost ~40 K page faults and 7–20 % more CPU
 // per GB (docs/benchmarks.md). The launcher starts each process with higher thresholds, within
 // the range glibc's own adaptive ones reach (an mmap threshold up to 32 MiB, trimming at twice
 // that), and the preload puts GLIBC_TUNABLES back as the user had it before the program runs:
