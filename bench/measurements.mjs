@@ -30,27 +30,14 @@ async function transformer() {
   return runMeasurement(file, ["--json"], { timeoutSeconds: 60 });
 }
 
-/** The measurements run in turns (plan.turns), ours and the references alternating. */
-export const inTurns = new Set([
-  "net.pingpong",
-  "ipc.pingpong",
-  "ours.pingpong.block",
-  "ours.pingpong.await",
-  "net.small",
-  "ipc.small",
-  "worker.small",
-  "ours.small",
-  "net.big",
-  "ours.big",
-]);
-
 /** One measurement's figures from two turns: round trips pooled, passes pooled (one warm-up kept first). */
 export function mergeTurns(a, b) {
   if (a.rtt_us) return { ...a, rtt_us: [...a.rtt_us, ...b.rtt_us] };
   return { ...a, passes: [...a.passes, ...b.passes.slice(1)] };
 }
 
-export const measurements = {
+/** The transports' measurements, run in turns (plan.turns), ours and the references alternating. */
+export const inTurns = {
   "net.pingpong": reference("net.mjs", "pingpong"),
   "ipc.pingpong": reference("msg.mjs", "ipc", "pingpong"),
   "ours.pingpong.block": ours("pingpong.ts", "block"),
@@ -61,6 +48,10 @@ export const measurements = {
   "ours.small": ours("throughput.ts"),
   "net.big": reference("net.mjs", "big"),
   "ours.big": ours("bandwidth.ts"),
+};
+
+/** The rest, each run once. */
+export const once = {
   "node.cold": reference("start.mjs", "cold"),
   "ours.spawn": ours("spawn.ts"),
   "node.idle": reference("start.mjs", "idle"),

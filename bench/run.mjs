@@ -3,7 +3,7 @@
 // Progress goes to stderr. Exits 1 when a measurement itself fails, never because an aim is missed.
 import os from "node:os";
 import { plan } from "./plan.mjs";
-import { inTurns, measurements, mergeTurns } from "./measurements.mjs";
+import { inTurns, mergeTurns, once } from "./measurements.mjs";
 import { figures, evaluate } from "./figures.mjs";
 import { renderJson, renderTable } from "./lib/report.mjs";
 
@@ -23,11 +23,11 @@ const started = { date: new Date().toISOString(), load: load() };
 if (Number(started.load) > 1) process.stderr.write(`bench: load average ${started.load}: the machine is busy, figures will be noisy\n`);
 const results = {};
 const errors = [];
-const entries = Object.entries(measurements);
 // The transports' measurements in turns, then the rest once (plan.mjs says why).
+const measurements = { ...inTurns, ...once };
 const schedule = [];
-for (let turn = 1; turn <= plan.turns; turn++) for (const [name] of entries) if (inTurns.has(name)) schedule.push({ name, turn });
-for (const [name] of entries) if (!inTurns.has(name)) schedule.push({ name });
+for (let turn = 1; turn <= plan.turns; turn++) for (const name of Object.keys(inTurns)) schedule.push({ name, turn });
+for (const name of Object.keys(once)) schedule.push({ name });
 for (const { name, turn } of schedule) {
   if (results[name]?.error || results[name]?.na) continue;
   const t0 = performance.now();
