@@ -9,6 +9,9 @@
 //   ES modules in dist/runtime/bundle: its ~60 modules took ~75 ms to load here, the bundle ~35.
 //   Its two entries share their code through chunks, so the public API and what transformed
 //   modules import (`constellation-ts/internal`) are one runtime.
+// - The bundles' source maps are written without the comment that points at them: programs run
+//   with --enable-source-maps (cli/run.ts), and Node would then parse ~300 KB of our maps in
+//   every process, ~8 ms of its start here, to map frames of the library rather than the program.
 import { chmodSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { rollup, type InputOption, type OutputOptions } from "rollup";
@@ -28,7 +31,7 @@ async function bundle(input: InputOption, external: (id: string) => boolean, out
       if (warning.code !== "CIRCULAR_DEPENDENCY") warn(warning);
     },
   });
-  await build.write({ sourcemap: true, ...output });
+  await build.write({ sourcemap: "hidden", ...output });
   await build.close();
 }
 

@@ -26,7 +26,9 @@ export async function run(entry: string, format: OutputFormat, args: readonly st
 }
 
 function exec(entryJs: string, format: OutputFormat, args: readonly string[]): Promise<number> {
-  const child = spawn(process.execPath, [entryJs, ...args], {
+  // Stack traces name the program's .ts files and lines: the build writes source maps, and
+  // every process of the run inherits this flag with the bridge's exec arguments.
+  const child = spawn(process.execPath, ["--enable-source-maps", entryJs, ...args], {
     stdio: "inherit",
     env: { ...process.env, CONSTELLATION_FORMAT: format },
   });

@@ -7,6 +7,7 @@ import { startIo } from "../io/index.js";
 import { isPid, type Pid } from "../pid.js";
 import { Resources } from "../resources.js";
 import { SPAWN_ARG_FD } from "./assignment.js";
+import { endWithUncaught } from "./uncaught.js";
 import { capYoungGeneration } from "./young-generation.js";
 import { ioOptions, type ProcessEnv, readRole } from "./env.js";
 
@@ -112,10 +113,7 @@ function runClosure(): Promise<never> {
     try {
       await closure(parent);
     } catch (error) {
-      // Rethrown outside any promise, it is an uncaught exception: Node prints it and exits with 1.
-      process.nextTick(() => {
-        throw error;
-      });
+      endWithUncaught(error);
     } finally {
       settled = true;
     }
