@@ -93,9 +93,9 @@ export class FrameDecoder {
     this.readArea = Buffer.allocUnsafeSlow(readArea);
   }
 
-  /** Whether bytes of the last read remain unread: the socket must not read until they are. */
+  /** Whether bytes already read remain untaken: the socket must not read until they are. */
   get hasInput(): boolean {
-    return this.at < this.chunk.length;
+    return this.at < this.chunk.length || (this.assembling !== undefined && this.assembled === this.assembling.length);
   }
 
   /** The current frame's body as a buffer (a view, unless it was assembled). */
@@ -103,15 +103,26 @@ export class FrameDecoder {
     return this.start === 0 && this.end === this.source.length ? this.source : this.source.subarray(this.start, this.end);
   }
 
-  /** Where the next read goes: the rest of the frame being assembled, else the read area. */
+  /**
+   * Where the next read goes: the rest of the frame being assembled, else the read area.
+   * Node asks for it right after each read, and reads into it next time however much was taken
+   * meanwhile. So the rest of a frame only when no bytes already read are left to take: those
+   * may hold the rest (the reader stopped before them, for want of room), and would fill it
+   * before that read came. Nor an empty rest (a whole frame not yet taken): an empty buffer
+   * fails the read (ENOBUFS). The read area it is then, as the reader takes everything before
+   * the socket reads again.
+   */
   readBuffer(): Buffer {
-    return this.assembling ? this.assembling.subarray(this.assembled) : this.readArea;
+    const a = this.assembling;
+    return a && !this.hasInput ? a.subarray(this.assembled) : this.readArea;
   }
 
   /** `n` bytes were read into `buf`, what {@link readBuffer} gave; call only once {@link hasInput} is false. */
   filled(n: number, buf: Uint8Array): void {
     if (this.hasInput) throw new Error("FrameDecoder.filled before the previous read was taken");
-    if (this.assembling && buf.buffer === this.assembling.buffer) {
+    const a = this.assembling;
+    if (a && buf.buffer === a.buffer) {
+      if (buf.byteOffset !== a.byteOffset + this.assembled) throw new Error("FrameDecoder.filled with memory it did not give for this read");
       this.assembled += n;
       this.chunk = EMPTY;
     } else {

@@ -273,8 +273,6 @@ export class Peer {
   attach(c: Connection): void {
     c.peer = this;
     this.conn = c;
-    if (this.lostTimer) clearTimeout(this.lostTimer);
-    this.lostTimer = undefined;
     if (this.host.flushing) this.requestAck();
     this.flush();
     this.read();
@@ -292,11 +290,22 @@ export class Peer {
     if (!this.conn) this.afterDisconnect(); // else its close comes, after what it delivered
   }
 
+  /**
+   * The connection closed without a goodbye. What was in flight on it may be lost, and frames
+   * carry no sequence to resend from: going on over a new connection would lose messages
+   * silently. So this peer is done: it fails once the fabric has had time to say whether the
+   * process exited (the better reason), and is never connected again meanwhile.
+   */
   private afterDisconnect(): void {
     this.conn = undefined;
     if (this.failed) return;
     if (this.exited) return this.fail("exited");
     this.lostTimer ??= setTimeout(() => this.fail(this.exited ? "exited" : "connection lost"), LOST_GRACE_MS);
+  }
+
+  /** Whether its connection was lost and it is about to fail (see afterDisconnect): no new one may be made. */
+  get cut(): boolean {
+    return this.lostTimer !== undefined;
   }
 
   /** Ends this peer for good: the main thread fails its channels after what was received. */

@@ -19,6 +19,8 @@ const DIAL_PATIENCE_MS = 10_000;
 const HANDSHAKE_TIMEOUT_MS = 10_000;
 /** Told "duplicate", a dialler waits this long for the peer's own connection before trying again. */
 const DUPLICATE_PATIENCE_MS = 2_000;
+/** Why a process refuses a new connection from a peer whose last one it lost (Peer.cut). */
+const LOST_CONNECTION = "the connection between these processes was lost, and messages with it";
 
 interface Dial {
   readonly conn: Connection;
@@ -87,7 +89,7 @@ export class Peers {
 
   /** Makes sure a connection to `peer` exists or is on its way. */
   connect(peer: Peer): void {
-    if (peer.failed || peer.conn || this.dials.has(peer) || this.awaitingIncoming.has(peer)) return;
+    if (peer.failed || peer.cut || peer.conn || this.dials.has(peer) || this.awaitingIncoming.has(peer)) return;
     this.dial(peer, Date.now());
   }
 
@@ -109,7 +111,7 @@ export class Peers {
   }
 
   private redial(peer: Peer, since: number): void {
-    if (!peer.failed && !peer.conn && !this.dials.has(peer) && !this.awaitingIncoming.has(peer)) this.dial(peer, since);
+    if (!peer.failed && !peer.cut && !peer.conn && !this.dials.has(peer) && !this.awaitingIncoming.has(peer)) this.dial(peer, since);
   }
 
   private dialFor(conn: Connection): Peer | undefined {
@@ -188,6 +190,10 @@ export class Peers {
     }
     const { from } = h as Hello;
     const peer = this.inbound(from);
+    if (peer.cut) {
+      // Its side of the lost connection: what it sent on it may be lost, so it must fail too.
+      return this.answer(conn, { ok: false, reason: "refused", message: LOST_CONNECTION }, true);
+    }
     // The peer dials only once it holds no connection to us: one we are closing is done.
     if (peer.conn && peer.closing) peer.closeGracefully(peer.conn, false);
     const dial = this.dials.get(peer);

@@ -1,5 +1,6 @@
 // Channels between real processes: fixtures (test/io/fixtures) run on the built dist/ with the
 // environment and file descriptors the process layer gives (docs/design.md §3).
+import { spawnSync } from "node:child_process";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { Run } from "../io/harness.js";
 import { makePid } from "../../runtime/pid.js";
@@ -36,6 +37,14 @@ describe("delivery", () => {
   test("100k objects arrive in order, none lost (.block() on both ends)", async () => {
     const r = await result("stream-out.mjs", { count: 100_000, block: true, blockRecv: true, shape: "object" });
     expect(r).toMatchObject({ received: 100_000, outOfOrder: 0 });
+  });
+
+  test("messages of every size arrive in order, none lost, to a receiver slower than its sender", async () => {
+    // Frames fall across socket reads anywhere, and the receiver's window fills: the reader
+    // stops between frames and resumes later (the decoder's memory for the next read must
+    // still be right then; it once was not, and messages were lost).
+    const r = await result("stream-out.mjs", { count: 60_000, block: true, shape: "varied" });
+    expect(r).toMatchObject({ received: 60_000, outOfOrder: 0, damaged: 0 });
   });
 
   test("300 messages of 1 MiB arrive whole and in order (the memory of one is reused only once sent)", async () => {
@@ -146,6 +155,26 @@ describe("lifecycle", () => {
 });
 
 describe("connections", () => {
+  test("a connection cut between two live processes fails their channels: nothing is lost silently", async () => {
+    // Frames carry no sequence number to resend from: a new connection after the cut would go
+    // on as if nothing had been lost with the old one, as it once did.
+    const root = await run.launch("cut-out.mjs", { seconds: 10 });
+    const child = await run.spawned("cut-in.mjs");
+    await run.line(child, (l) => l.ready);
+    // Both ends of their connection (either may have dialled the other's listener): a reset
+    // the processes did not make, as a network fault would.
+    const ports = [root.pid, child.pid].map((pid) => pid.split(":").at(-1));
+    const filter = ports.map((p) => `sport = :${p} or dport = :${p}`).join(" or ");
+    const cut = spawnSync("ss", ["-K", `( ${filter} )`], { encoding: "utf8" });
+    expect(cut.status, cut.stderr).toBe(0);
+    expect(cut.stdout).toContain("ESTAB");
+    const sender = await run.line(root, (l) => "sent" in l);
+    const receiver = await run.line(child, (l) => "received" in l);
+    expect(sender.error).toBe("connection lost");
+    expect(receiver).toMatchObject({ skipped: 0, error: "connection lost" });
+    expect(receiver.received).toBeLessThanOrEqual(sender.sent);
+  });
+
   test("the connection closes when the last channel goes, and a new channel reopens one", async () => {
     expect(await result("reconnect.mjs")).toEqual({ echoed: "hi", opened: true, ended: "closed", closed: true, again: "again" });
   });

@@ -20,6 +20,17 @@ function frames(decoder: FrameDecoder, chunks: Buffer[]): [Frame, string][] {
   return out;
 }
 
+/** A small deterministic generator of numbers in [0, 1) (mulberry32). */
+function seeded(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 describe("frame decoding", () => {
   const stream = Buffer.concat([frame(Frame.Data, Buffer.from("one")), frame(Frame.End), frame(Frame.Data, Buffer.from("x".repeat(1000)))]);
   const expected: [Frame, string][] = [
@@ -38,6 +49,39 @@ describe("frame decoding", () => {
     }
     const bytes = [...stream].map((b) => Buffer.from([b]));
     expect(frames(new FrameDecoder(), bytes)).toEqual(expected);
+  });
+
+  test("read as Node's onread does, with the reader stopping at any frame for want of room", () => {
+    // Node asks for the memory of the next read right after each read's callback (and once
+    // before the first), and reads into it whatever the reader has taken meanwhile. A reader
+    // out of room stops between two frames, even before the first of a read, and the socket
+    // reads again only once it has taken every frame it has.
+    const random = seeded(7);
+    const expected = Array.from({ length: 3000 }, (_, i) => `${i}:${"p".repeat(Math.floor(random() * (i % 7 === 0 ? 900 : 120)))}`);
+    const stream = Buffer.concat(expected.map((body) => frame(Frame.Data, Buffer.from(body))));
+    for (const readSize of [40, 300, 5000]) {
+      const d = new FrameDecoder(1 << 20, 1024);
+      const got: string[] = [];
+      /** Takes up to `most` frames; true once it wants more bytes. */
+      const take = (most: number): boolean => {
+        for (let i = 0; i < most; i++) {
+          if (!d.next()) return true;
+          got.push(d.body.toString());
+        }
+        return false;
+      };
+      let into = d.readBuffer();
+      for (let at = 0; at < stream.length; ) {
+        expect(into.length).toBeGreaterThan(0); // an empty buffer fails the read (ENOBUFS)
+        const n = stream.copy(into, 0, at, Math.min(stream.length, at + 1 + Math.floor(random() * readSize)));
+        at += n;
+        d.filled(n, into);
+        let drained = take(Math.floor(random() * 4));
+        into = d.readBuffer();
+        while (!drained) drained = take(Math.floor(random() * 4));
+      }
+      expect(got).toEqual(expected);
+    }
   });
 
   test("a frame over the maximum is refused before it is buffered", () => {
