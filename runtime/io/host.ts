@@ -100,11 +100,19 @@ export class Host implements Driver {
 
   /**
    * Posts bytes to the I/O thread, which takes them when it reads the matching command. Bytes
-   * `owned` from the start of their memory go with all of it (what follows them is ours too).
+   * `owned` from the start of their memory go with all of it (what follows them is ours too);
+   * others are copied into a buffer of the pool, which the I/O thread hands back once written:
+   * copied into fresh memory, they came back to a pool that only large views drew from, and a
+   * program sending large strings kept every one of them (its returns were never taken).
    */
   transfer(bytes: Uint8Array, owned: boolean): void {
     const ours = owned && bytes.byteOffset === 0 && !(bytes.buffer instanceof SharedArrayBuffer);
-    const message = ours ? bytes : copyBytes(bytes);
+    let message = bytes;
+    if (!ours) {
+      const copy = this.large.take(bytes.length);
+      copy.set(bytes);
+      message = copy.subarray(0, bytes.length);
+    }
     this.port.postMessage(message, [message.buffer as ArrayBuffer]);
   }
 

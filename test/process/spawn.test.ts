@@ -150,6 +150,16 @@ describe("spawned processes", () => {
     expect(run.code).toBe(0);
   });
 
+  it("send a stream of large strings within Resources.default()'s memory", async () => {
+    // Regression: the memory of every large string sent was kept (its copy for the I/O thread
+    // came back to a pool only large views drew from), and such a sender was killed.
+    const run = await runProgram("large-strings.mjs", { args: ["400"] });
+    const [child] = run.root.children;
+    expect([child?.exit.status, child?.exit.reason, text(child!, 2)]).toEqual([{ code: 0 }, undefined, ""]);
+    expect(JSON.parse(text(run.root, 1))).toEqual({ received: 400, damaged: 0 });
+    expect(run.code).toBe(0);
+  });
+
   it("are reported killed by a signal from outside", async () => {
     const run = await runProgram("wait-child.mjs", {
       onEvent: (event) => {
