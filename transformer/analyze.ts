@@ -92,9 +92,13 @@ export function analyzeSourceFile(input: AnalysisInput): ModuleAnalysis {
     diagnostics.push(...found.diagnostics);
     const env = envSchema(schemaContext, found.captures);
     for (const issue of env.issues) {
-      const at = found.captures.find((c) => c.name === issue.name)?.node ?? fn;
+      const capture = found.captures.find((c) => c.name === issue.name);
       const subject = issue.severity === "error" ? "cannot capture" : "captured variable";
-      diagnostics.push(diagnosticAt(tsi, at, issue.severity, DiagnosticCode.CaptureType, `${subject} \`${issue.name}\`: ${issue.message}`));
+      // Captured only for being declared after init(): declared above it, every process has it.
+      const hint = capture?.afterInit && issue.severity === "error"
+        ? ` (declared after \`init()\`, it exists only in this process: a spawned process does not run past \`init()\`)`
+        : "";
+      diagnostics.push(diagnosticAt(tsi, capture?.node ?? fn, issue.severity, DiagnosticCode.CaptureType, `${subject} \`${issue.name}\`: ${issue.message}${hint}`));
     }
     closures.push({
       node, fn, kind, ordinal,

@@ -13,6 +13,8 @@ export interface Capture {
   readonly type: ts.Type;
   /** The first use inside the closure: where problems with this capture are reported. */
   readonly node: ts.Identifier;
+  /** Declared at the top level after `init()`: captured only because a spawned process never runs that far. */
+  readonly afterInit: boolean;
 }
 
 /** The captures of one closure, in order of first use, and what is wrong with its body. */
@@ -38,6 +40,7 @@ type Reach =
   | "shared" // every process has its own copy from running the module's top-level code
   | "mutableShared" // shared, but the child sees its initial value, not this process's
   | "neverInChild" // a class or enum declared at module level after init()
+  | "capturedAfterInit" // any other declaration there: its value is copied
   | "captured";
 
 /** Computes the captures of `cx.fn` and the diagnostics of its body. */
@@ -61,7 +64,7 @@ export function analyzeCaptures(cx: CaptureContext): CaptureAnalysis {
     const afterInit = cx.initStatement !== undefined && statement.pos >= cx.initStatement.pos;
     if (tsi.isFunctionDeclaration(decl) || tsi.isModuleDeclaration(decl)) return "shared";
     if (tsi.isClassDeclaration(decl) || tsi.isEnumDeclaration(decl)) return afterInit ? "neverInChild" : "shared";
-    if (afterInit) return "captured";
+    if (afterInit) return "capturedAfterInit";
     const constant = tsi.getCombinedNodeFlags(decl) & tsi.NodeFlags.Const;
     return constant || !(symbol.flags & tsi.SymbolFlags.Variable) ? "shared" : "mutableShared";
   };
@@ -80,7 +83,7 @@ export function analyzeCaptures(cx: CaptureContext): CaptureAnalysis {
       return;
     }
     const how = reach(symbol, decl);
-    if (how === "captured") return capture(id, symbol, decl);
+    if (how === "captured" || how === "capturedAfterInit") return capture(id, symbol, decl, how === "capturedAfterInit");
     if (reported.has(symbol)) return;
     if (how === "mutableShared") {
       reported.add(symbol);
@@ -93,13 +96,13 @@ export function analyzeCaptures(cx: CaptureContext): CaptureAnalysis {
     }
   };
 
-  const capture = (id: ts.Identifier, symbol: ts.Symbol, decl: ts.Declaration) => {
+  const capture = (id: ts.Identifier, symbol: ts.Symbol, decl: ts.Declaration, afterInit: boolean) => {
     if (isWriteTarget(tsi, id)) {
       error(id, DiagnosticCode.AssignmentToCapture,
         `cannot assign to captured variable \`${id.text}\`: the closure holds a copy, so the change would not be seen outside it; assign to a local copy (\`let ${id.text}2 = ${id.text}\`) or send the new value over a channel`);
     }
     if (captures.has(symbol)) return;
-    captures.set(symbol, { name: id.text, symbol, type: checker.getTypeOfSymbolAtLocation(symbol, id), node: id });
+    captures.set(symbol, { name: id.text, symbol, type: checker.getTypeOfSymbolAtLocation(symbol, id), node: id, afterInit });
     if (inTemporalDeadZone(tsi, decl, cx.call)) {
       error(id, DiagnosticCode.TemporalDeadZone,
         `\`${id.text}\` is captured before its declaration runs (temporal dead zone): the closure copies its captures when it is created, so declare \`${id.text}\` before the closure`);

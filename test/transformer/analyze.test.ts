@@ -294,6 +294,17 @@ export const f = FnOnce(() => [counter, legacy, new Late().x, Mode.A, counter]);
     ]);
   });
 
+  it("says why a value declared after init() is captured when it cannot be", () => {
+    expect(diagnostics(`${IMPORT}
+function helper(x: number) { return x; }
+await init();
+const size = (x: number) => x * 2;
+export const f = FnOnce(() => helper(1) + size(2));
+`)).toEqual([
+      "main.ts(5,43): error TS90010: cannot capture `size`: a function ((x: number) => number) is not serializable: wrap it in Fn(...) or declare it at module level, above the `init()` call (declared after `init()`, it exists only in this process: a spawned process does not run past `init()`)",
+    ]);
+  });
+
   it("reports a nested closure's problem once, not again for its outer closure", () => {
     expect(diagnostics(`${IMPORT}
 export class C { n = 1; m() { return FnOnce(() => Fn(() => this.n)); } }

@@ -225,7 +225,7 @@ describe("values that are not checked (warnings)", () => {
 });
 
 describe("values that cannot cross a process boundary (errors)", () => {
-  const FN = "is not serializable: wrap it in Fn(...) or move it to module level";
+  const FN = "is not serializable: wrap it in Fn(...) or declare it at module level, above the `init()` call";
   test.each([
     ["fn", `a function ((n: number) => number) ${FN}`],
     ["ctor", `a function (typeof Service) ${FN}`],

@@ -139,7 +139,7 @@ export class SchemaWalker {
       return { type: "array", items: this.walk(checker.getTypeArguments(type as ts.TypeReference)[0]!, `${path}[i]`) };
     }
     if (checker.getSignaturesOfType(type, tsi.SignatureKind.Call).length > 0 || checker.getSignaturesOfType(type, tsi.SignatureKind.Construct).length > 0) {
-      return this.reject(`a function (${this.text(type)}) is not serializable: wrap it in Fn(...) or move it to module level`, path);
+      return this.reject(`a function (${this.text(type)}) is not serializable: wrap it in Fn(...) or declare it at module level, above the \`init()\` call`, path);
     }
     const then = checker.getPropertyOfType(type, "then");
     if (then && checker.getSignaturesOfType(checker.getTypeOfSymbol(then), tsi.SignatureKind.Call).length > 0) {
@@ -159,7 +159,7 @@ export class SchemaWalker {
       case "instance": return { sc: builtin.name };
       case "map": return { mapOf: { keys: this.walk(builtin.key, `${path}<key>`), values: this.walk(builtin.value, `${path}<value>`) } };
       case "set": return { setOf: this.walk(builtin.element, `${path}<element>`) };
-      case "function": return this.reject("a function (Function) is not serializable: wrap it in Fn(...) or move it to module level", path);
+      case "function": return this.reject("a function (Function) is not serializable: wrap it in Fn(...) or declare it at module level, above the `init()` call", path);
       case "unclonable": return this.reject(builtin.message, path);
     }
   }
