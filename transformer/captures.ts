@@ -93,7 +93,41 @@ export function analyzeCaptures(cx: CaptureContext): CaptureAnalysis {
       reported.add(symbol);
       error(id, DiagnosticCode.DeclaredAfterInit,
         `\`${id.text}\` is declared at the top level after \`init()\`, so it never exists in a spawned process: move its declaration above the \`init()\` call`);
+    } else if (tsi.isFunctionDeclaration(decl) && decl.getSourceFile() === sourceFile) {
+      reported.add(symbol);
+      const late = lateUse(decl, new Set());
+      if (late) {
+        error(id, DiagnosticCode.DeclaredAfterInit,
+          `\`${id.text}\` uses \`${late.text}\`, which is declared at the top level after \`init()\`: a spawned process never runs that declaration, so \`${id.text}\` fails there; move it above the \`init()\` call, or pass the value to \`${id.text}\``);
+      }
     }
+  };
+
+  /**
+   * A use, in the body of a module-level function (or of those it calls in turn), of a binding
+   * that only exists in this process: declared at the top level after `init()`, it is still
+   * uninitialised in a spawned process. Classes and functions declared there are hoisted or
+   * already reported; a `var` there is `undefined` in a child, which the mutable-variable rule
+   * does not cover either, so it counts too.
+   */
+  const lateUse = (fnDecl: ts.FunctionDeclaration, seen: Set<ts.Node>): ts.Identifier | undefined => {
+    seen.add(fnDecl);
+    let found: ts.Identifier | undefined;
+    const look = (node: ts.Node): void => {
+      if (found || isTypeOnly(tsi, node)) return;
+      if (tsi.isIdentifier(node) && !isPropertyName(tsi, node)) {
+        const decl = checker.getSymbolAtLocation(node)?.valueDeclaration;
+        if (decl && decl.getSourceFile() === sourceFile && !(decl.pos >= fnDecl.pos && decl.end <= fnDecl.end)) {
+          const statement = topLevelStatement(tsi, decl);
+          const afterInit = statement !== undefined && cx.initStatement !== undefined && statement.pos >= cx.initStatement.pos;
+          if (afterInit && tsi.isVariableStatement(statement)) found = node;
+          else if (tsi.isFunctionDeclaration(decl) && !seen.has(decl)) found = lateUse(decl, seen);
+        }
+      }
+      tsi.forEachChild(node, look);
+    };
+    if (fnDecl.body) look(fnDecl.body);
+    return found;
   };
 
   const capture = (id: ts.Identifier, symbol: ts.Symbol, decl: ts.Declaration, afterInit: boolean) => {

@@ -305,6 +305,26 @@ export const f = FnOnce(() => helper(1) + size(2));
     ]);
   });
 
+  it("rejects module-level functions that use, themselves or through others, what only exists after init()", () => {
+    expect(diagnostics(`${IMPORT}
+const before = 2;
+function fine(x: number) { return x * before; }
+function pump(k: number) { return k < count ? scale(k) : fine(k); }
+function scale(k: number) { const { factor } = settings; return k * factor; }
+await init();
+const count = Number(process.argv[2]);
+const settings = { factor: 3 };
+class Later {}
+export const f = FnOnce(() => fine(1) + pump(2));
+export const g = FnOnce(() => scale(3));
+export const h = FnOnce(() => [fine(4), new Later()]);
+`)).toEqual([
+      "main.ts(10,41): error TS90008: `pump` uses `count`, which is declared at the top level after `init()`: a spawned process never runs that declaration, so `pump` fails there; move it above the `init()` call, or pass the value to `pump`",
+      "main.ts(11,31): error TS90008: `scale` uses `settings`, which is declared at the top level after `init()`: a spawned process never runs that declaration, so `scale` fails there; move it above the `init()` call, or pass the value to `scale`",
+      "main.ts(12,45): error TS90008: `Later` is declared at the top level after `init()`, so it never exists in a spawned process: move its declaration above the `init()` call",
+    ]);
+  });
+
   it("reports a nested closure's problem once, not again for its outer closure", () => {
     expect(diagnostics(`${IMPORT}
 export class C { n = 1; m() { return FnOnce(() => Fn(() => this.n)); } }
