@@ -107,6 +107,11 @@ describe("select", () => {
     expect(await result("select.mjs")).toEqual({ left: 2000, right: 2000, ordered: true });
   });
 
+  test("from eight senders at once, frames of every size come in order, none lost", async () => {
+    const r = await result("fan-in.mjs", { senders: 8, count: 10_000 });
+    expect(r).toEqual({ received: new Array(8).fill(10_000), outOfOrder: 0 });
+  });
+
   test("an aborted recv consumes nothing", async () => {
     expect(await result("abort.mjs")).toEqual({ aborted: "AbortError", already: "AbortError", next: "go" });
   });
