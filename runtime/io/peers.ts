@@ -139,7 +139,7 @@ export class Peers {
         conn.destroy();
         return peer.fail("connection lost");
       }
-      if (peer.conn || peer.failed) return conn.destroy();
+      if (peer.conn || peer.failed || peer.cut) return conn.destroy();
       return peer.attach(conn);
     }
     conn.destroy();
