@@ -89,8 +89,12 @@ export class Peers {
 
   /** Makes sure a connection to `peer` exists or is on its way. */
   connect(peer: Peer): void {
-    if (peer.failed || peer.cut || peer.conn || this.dials.has(peer) || this.awaitingIncoming.has(peer)) return;
-    this.dial(peer, Date.now());
+    if (this.mayDial(peer)) this.dial(peer, Date.now());
+  }
+
+  /** Whether `peer` has no connection, none on its way, and may still get one. */
+  private mayDial(peer: Peer): boolean {
+    return !peer.failed && !peer.cut && !peer.conn && !this.dials.has(peer) && !this.awaitingIncoming.has(peer);
   }
 
   private dial(peer: Peer, since: number): void {
@@ -111,7 +115,7 @@ export class Peers {
   }
 
   private redial(peer: Peer, since: number): void {
-    if (!peer.failed && !peer.cut && !peer.conn && !this.dials.has(peer) && !this.awaitingIncoming.has(peer)) this.dial(peer, since);
+    if (this.mayDial(peer)) this.dial(peer, since);
   }
 
   private dialFor(conn: Connection): Peer | undefined {
