@@ -53,6 +53,15 @@ export function analyzeCaptures(cx: CaptureContext): CaptureAnalysis {
   const error = (node: ts.Node, code: DiagnosticCode, message: string) =>
     diagnostics.push(diagnosticAt(tsi, node, "error", code, message));
 
+  /** Whether a module-level statement comes after the `init()` call, which a spawned process never runs past. */
+  const afterInit = (statement: ts.Statement): boolean => cx.initStatement !== undefined && statement.pos >= cx.initStatement.pos;
+
+  /** The value an identifier names (for `{ x }`, the variable `x`, not the property). */
+  const valueSymbol = (id: ts.Identifier): ts.Symbol | undefined =>
+    tsi.isShorthandPropertyAssignment(id.parent) && id.parent.name === id
+      ? checker.getShorthandAssignmentValueSymbol(id.parent)
+      : checker.getSymbolAtLocation(id);
+
   const reach = (symbol: ts.Symbol, decl: ts.Declaration): Reach => {
     if (decl.getSourceFile() !== sourceFile) return "shared";
     if (decl.pos >= fn.pos && decl.end <= fn.end) return "ignore";
@@ -61,19 +70,17 @@ export function analyzeCaptures(cx: CaptureContext): CaptureAnalysis {
     if (enclosingFunction(tsi, decl)) return "captured";
     const statement = topLevelStatement(tsi, decl);
     if (!statement) return "captured"; // a block or loop at the top level
-    const afterInit = cx.initStatement !== undefined && statement.pos >= cx.initStatement.pos;
+    const late = afterInit(statement);
     if (tsi.isFunctionDeclaration(decl) || tsi.isModuleDeclaration(decl)) return "shared";
-    if (tsi.isClassDeclaration(decl) || tsi.isEnumDeclaration(decl)) return afterInit ? "neverInChild" : "shared";
-    if (afterInit) return "capturedAfterInit";
+    if (tsi.isClassDeclaration(decl) || tsi.isEnumDeclaration(decl)) return late ? "neverInChild" : "shared";
+    if (late) return "capturedAfterInit";
     const constant = tsi.getCombinedNodeFlags(decl) & tsi.NodeFlags.Const;
     return constant || !(symbol.flags & tsi.SymbolFlags.Variable) ? "shared" : "mutableShared";
   };
 
   const useOf = (id: ts.Identifier, ownScope: boolean) => {
     if (isPropertyName(tsi, id)) return;
-    const symbol = tsi.isShorthandPropertyAssignment(id.parent) && id.parent.name === id
-      ? checker.getShorthandAssignmentValueSymbol(id.parent)
-      : checker.getSymbolAtLocation(id);
+    const symbol = valueSymbol(id);
     if (!symbol) return;
     const decl = symbol.valueDeclaration ?? symbol.declarations?.[0];
     if (!decl) {
@@ -105,10 +112,9 @@ export function analyzeCaptures(cx: CaptureContext): CaptureAnalysis {
 
   /**
    * A use, in the body of a module-level function (or of those it calls in turn), of a binding
-   * that only exists in this process: declared at the top level after `init()`, it is still
-   * uninitialised in a spawned process. Classes and functions declared there are hoisted or
-   * already reported; a `var` there is `undefined` in a child, which the mutable-variable rule
-   * does not cover either, so it counts too.
+   * that only exists in this process: declared at the top level after `init()` (a variable, a
+   * class, an enum), it is never initialised in a spawned process (a `var` is `undefined`
+   * there). Functions declared there are hoisted, so they exist: their bodies are looked into.
    */
   const lateUse = (fnDecl: ts.FunctionDeclaration, seen: Set<ts.Node>): ts.Identifier | undefined => {
     seen.add(fnDecl);
@@ -116,12 +122,14 @@ export function analyzeCaptures(cx: CaptureContext): CaptureAnalysis {
     const look = (node: ts.Node): void => {
       if (found || isTypeOnly(tsi, node)) return;
       if (tsi.isIdentifier(node) && !isPropertyName(tsi, node)) {
-        const decl = checker.getSymbolAtLocation(node)?.valueDeclaration;
+        const decl = valueSymbol(node)?.valueDeclaration;
         if (decl && decl.getSourceFile() === sourceFile && !(decl.pos >= fnDecl.pos && decl.end <= fnDecl.end)) {
           const statement = topLevelStatement(tsi, decl);
-          const afterInit = statement !== undefined && cx.initStatement !== undefined && statement.pos >= cx.initStatement.pos;
-          if (afterInit && tsi.isVariableStatement(statement)) found = node;
-          else if (tsi.isFunctionDeclaration(decl) && !seen.has(decl)) found = lateUse(decl, seen);
+          if (tsi.isFunctionDeclaration(decl)) {
+            if (!seen.has(decl)) found = lateUse(decl, seen);
+          } else if (statement && afterInit(statement)) {
+            found = node;
+          }
         }
       }
       tsi.forEachChild(node, look);

@@ -323,6 +323,18 @@ export const h = FnOnce(() => [fine(4), new Later()]);
       "main.ts(11,31): error TS90008: `scale` uses `settings`, which is declared at the top level after `init()`: a spawned process never runs that declaration, so `scale` fails there; move it above the `init()` call, or pass the value to `scale`",
       "main.ts(12,45): error TS90008: `Later` is declared at the top level after `init()`, so it never exists in a spawned process: move its declaration above the `init()` call",
     ]);
+    // The same for a class, and for a variable named by a shorthand property.
+    expect(diagnostics(`${IMPORT}
+function make() { return new Late(); }
+function wrap() { return { limit }; }
+await init();
+class Late {}
+const limit = 1;
+export const f = FnOnce(() => [make(), wrap()]);
+`)).toEqual([
+      "main.ts(7,32): error TS90008: `make` uses `Late`, which is declared at the top level after `init()`: a spawned process never runs that declaration, so `make` fails there; move it above the `init()` call, or pass the value to `make`",
+      "main.ts(7,40): error TS90008: `wrap` uses `limit`, which is declared at the top level after `init()`: a spawned process never runs that declaration, so `wrap` fails there; move it above the `init()` call, or pass the value to `wrap`",
+    ]);
   });
 
   it("reports a nested closure's problem once, not again for its outer closure", () => {
