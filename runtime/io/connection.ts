@@ -2,6 +2,7 @@
 // peer table (peers.ts), the rest by the Peer it is attached to.
 import { Socket, connect, type OnReadOpts } from "node:net";
 import { FrameDecoder } from "./frame.js";
+import { LARGE_MESSAGE } from "./shared.js";
 import type { Peer } from "./peer.js";
 import type { Challenge, Hello } from "./handshake.js";
 
@@ -27,7 +28,7 @@ export class Connection {
    * read, and a large message is read straight into its own buffer. `onRead` runs after each read it takes.
    */
   private constructor(open: Open, readonly dialled: boolean, maxFrame: number, onRead: (c: Connection) => void) {
-    this.decoder = new FrameDecoder(maxFrame);
+    this.decoder = new FrameDecoder(maxFrame, undefined, LARGE_MESSAGE);
     this.socket = open({
       buffer: () => this.decoder.readBuffer(),
       callback: (n, buf) => {

@@ -66,9 +66,13 @@ const READ_AREA = 64 << 10;
  * Splits a byte stream into frames, one at a time, so the reader can stop between two frames
  * (backpressure) and go on later. The socket reads into memory the decoder gives it
  * ({@link readBuffer}, Node's `onread`): a read area reused for every read, or, while a frame
- * larger than what was read is being assembled, the rest of that frame's own buffer, so a large
- * message is read in place, never copied. A frame inside one read is returned as a view of the
- * read area, valid until the next read.
+ * larger than what was read is being assembled, the rest of the memory it is assembled in, so
+ * it is read in place, never copied. A frame inside one read is returned as a view of the read
+ * area, valid until the next read, with its header before it. A frame over several reads whose
+ * body is shorter than `reuseBelow` is assembled in a buffer the decoder keeps, also with its
+ * header before it, and is valid until the next call to {@link next} ({@link reused}); a longer
+ * one gets a buffer of its own, which the reader may keep. Fresh memory for every frame of
+ * tens of KiB was garbage V8 let pile up by tens of MiB before collecting it.
  */
 export class FrameDecoder {
   /** Set by {@link next}: the current frame's type and body, `source[start, end)`. */
@@ -82,13 +86,19 @@ export class FrameDecoder {
   private readonly readArea: Buffer;
   private readonly header = Buffer.alloc(FRAME_HEADER);
   private headerFill = 0;
+  /** The body being assembled: a buffer of its own, or a view of {@link kept}. */
   private assembling: Buffer | undefined;
   private assembled = 0;
   private assemblingType: Frame = Frame.Data;
+  /** Where frames shorter than reuseBelow are assembled, header first; grown as needed. */
+  private kept: Buffer = EMPTY;
+  /** Set by {@link next}: the current frame is in memory the decoder reuses at its next call. */
+  reused = false;
 
   constructor(
     private readonly maxFrame = DEFAULT_MAX_FRAME,
     readArea = READ_AREA,
+    private readonly reuseBelow = 0,
   ) {
     this.readArea = Buffer.allocUnsafeSlow(readArea);
   }
@@ -144,10 +154,12 @@ export class FrameDecoder {
         this.at += take;
         this.assembled += take;
         if (this.assembled < this.assembling.length) return false;
+        const a = this.assembling;
         this.type = this.assemblingType;
-        this.source = this.assembling;
-        this.start = 0;
-        this.end = this.assembling.length;
+        this.reused = a.buffer === this.kept.buffer;
+        this.source = this.reused ? this.kept : a;
+        this.start = this.reused ? FRAME_HEADER : 0;
+        this.end = this.start + a.length;
         this.assembling = undefined;
         return true;
       }
@@ -159,6 +171,7 @@ export class FrameDecoder {
         this.check(length, type);
         if (available >= 4 + length) {
           this.type = type;
+          this.reused = false;
           this.source = chunk;
           this.start = at + FRAME_HEADER;
           this.end = at + 4 + length;
@@ -190,7 +203,13 @@ export class FrameDecoder {
 
   private startAssembling(type: Frame, bodyLength: number): void {
     this.assemblingType = type;
-    this.assembling = Buffer.allocUnsafeSlow(bodyLength);
     this.assembled = 0;
+    if (bodyLength >= this.reuseBelow) {
+      this.assembling = Buffer.allocUnsafeSlow(bodyLength);
+      return;
+    }
+    if (this.kept.length < FRAME_HEADER + bodyLength) this.kept = Buffer.allocUnsafeSlow(2 ** Math.ceil(Math.log2(FRAME_HEADER + bodyLength)));
+    writeFrameHeader(this.kept, 0, type, bodyLength);
+    this.assembling = this.kept.subarray(FRAME_HEADER, FRAME_HEADER + bodyLength);
   }
 }

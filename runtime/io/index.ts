@@ -7,6 +7,7 @@ import { Links } from "../channel/links.js";
 import { boot, takePrestarted, type IoOptions } from "./boot.js";
 import { THREAD_FILE } from "./built.js";
 import { Host } from "./host.js";
+import { receiveBudget } from "./receive-budget.js";
 import { Command, IO_FAILED, IO_RUNNING, IO_STARTING, LARGE_MESSAGE, Word } from "./shared.js";
 
 interface Io {
@@ -26,8 +27,9 @@ const START_TIMEOUT_MS = 120_000;
  * Starts this process's I/O thread (adopting the listener on `listenFd` and connecting to the
  * fabric), or adopts the one started ahead for the same options; returns once it runs. Before
  * the process exits, everything it sent is acknowledged by its receivers or reported lost.
+ * `mem` is the process's memory, which bounds what it holds of its peers' messages.
  */
-export function startIo(opts: IoOptions): void {
+export function startIo(opts: IoOptions, mem: number): void {
   if (io) throw new ConstellationError("the I/O thread is already running (init() called twice?)");
   const { worker, shared, port, returns } = takePrestarted(opts) ?? boot(opts, THREAD_FILE);
   const words = new Int32Array(shared.words);
@@ -58,7 +60,7 @@ export function startIo(opts: IoOptions): void {
   });
   links = new Links(host, opts.pid);
   io = { pid: opts.pid, host, links, spawns, nextSpawn: 1 };
-  host.command(Command.Start, 0);
+  host.command(Command.Start, receiveBudget(mem));
   installDriver(host);
   process.on("exit", flushAtExit);
 }

@@ -6,9 +6,10 @@ import type { Connection } from "./connection.js";
 import type { EventSink } from "./event-sink.js";
 import { Frame, FRAME_HEADER, FrameError, frame, writeFrameHeader } from "./frame.js";
 import { log } from "./log.js";
-import { Event, LARGE_MESSAGE, MESSAGE_OVERHEAD, RECEIVE_WINDOW, SEND_WINDOW } from "./shared.js";
+import { Event, LARGE_MESSAGE, MESSAGE_OVERHEAD, SEND_WINDOW } from "./shared.js";
 import { PAD } from "../codec/tags.js";
 import type { Batch, BatchPool } from "./batches.js";
+import type { ReceiveBudget } from "./receive-budget.js";
 import { copyWords, type Words } from "./words.js";
 
 /** Credits go back to the main thread in slices this big: a waiting sender wakes once per slice. */
@@ -22,6 +23,8 @@ export type LostReason = "exited" | "connection lost";
 export interface PeerHost {
   readonly sink: EventSink;
   readonly batches: BatchPool;
+  /** What the process may hold of all its peers' messages (receive-budget.ts). */
+  readonly budget: ReceiveBudget;
   /** Takes back the memory of large messages once written (large-buffers.ts). */
   giveBack(buffers: readonly ArrayBuffer[]): void;
   /** Set when the process exits: inbound messages are dropped, every peer is asked for acks. */
@@ -328,6 +331,7 @@ export class Peer {
   /** The main thread consumed `n` bytes of our messages. */
   consumed(n: number): void {
     this.outstanding -= n;
+    this.host.budget.add(-n);
     if (this.paused) this.read();
   }
 
@@ -345,13 +349,14 @@ export class Peer {
     const c = this.conn;
     if (!c) return;
     const d = c.decoder;
-    const { sink, flushing } = this.host; // flushing changes by a command, never during a read
-    let run = -1; // start of the current run of data frames in d.source, or -1
+    const { sink, flushing, budget } = this.host; // flushing changes by a command, never during a read
+    let runSource = d.source; // where the current run of data frames is: runSource[run, runEnd)
+    let run = -1; // or -1 when there is none
     let runEnd = 0;
     try {
-      while (flushing || (this.outstanding < RECEIVE_WINDOW && !sink.stalled)) {
+      while (flushing || (budget.allows(this.outstanding) && !sink.stalled)) {
         if (!d.next()) {
-          if (run >= 0) this.emitRun(d.source, run, runEnd);
+          if (run >= 0) this.emitRun(runSource, run, runEnd);
           run = -1;
           if (this.paused) {
             this.paused = false;
@@ -363,12 +368,13 @@ export class Peer {
         }
         const length = d.end - d.start;
         const inRun = d.type === Frame.Data && !flushing && length < LARGE_MESSAGE && d.start >= FRAME_HEADER;
-        if (inRun && run >= 0 && d.start - FRAME_HEADER === runEnd) {
+        if (inRun && run >= 0 && d.source === runSource && d.start - FRAME_HEADER === runEnd) {
           runEnd = d.end;
         } else {
-          if (run >= 0) this.emitRun(d.source, run, runEnd);
+          if (run >= 0) this.emitRun(runSource, run, runEnd);
           run = -1;
           if (inRun) {
+            runSource = d.source;
             run = d.start - FRAME_HEADER;
             runEnd = d.end;
           } else {
@@ -376,9 +382,17 @@ export class Peer {
             if (this.conn !== c) return; // closed gracefully
           }
         }
-        if (d.type === Frame.Data) this.outstanding += length + MESSAGE_OVERHEAD;
+        if (run >= 0 && d.reused) {
+          // Assembled in memory the decoder reuses at its next call.
+          this.emitRun(runSource, run, runEnd);
+          run = -1;
+        }
+        if (d.type === Frame.Data) {
+          this.outstanding += length + MESSAGE_OVERHEAD;
+          budget.add(length + MESSAGE_OVERHEAD);
+        }
       }
-      if (run >= 0) this.emitRun(d.source, run, runEnd);
+      if (run >= 0) this.emitRun(runSource, run, runEnd);
     } catch (e) {
       log(`closing the connection to ${this.pid}: ${(e as Error).message}`);
       c.destroy();
@@ -398,9 +412,8 @@ export class Peer {
   private onFrame(c: Connection, type: Frame, body: Buffer): void {
     switch (type) {
       case Frame.Data:
-        if (this.host.flushing) return;
-        if (body.length >= LARGE_MESSAGE) this.host.sink.emitLarge(Event.DataLarge, this.eventId, body);
-        else this.host.sink.emit(Event.Data, this.eventId, frame(Frame.Data, body));
+        // Shorter ones come in runs (see read): this one is large, in a buffer of its own.
+        if (!this.host.flushing) this.host.sink.emitLarge(Event.DataLarge, this.eventId, body);
         return;
       case Frame.End:
         this.host.sink.emit(Event.End, this.eventId);

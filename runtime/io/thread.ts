@@ -11,6 +11,7 @@ import { DEFAULT_MAX_FRAME } from "./frame.js";
 import { log } from "./log.js";
 import type { Peer } from "./peer.js";
 import { Peers, type ThreadHost } from "./peers.js";
+import { ReceiveBudget } from "./receive-budget.js";
 import { Ring } from "./ring.js";
 import { wordsOf, type Words } from "./words.js";
 import { Command, Event, IO_FAILED, IO_RUNNING, waitAsync, Word, type SharedMemory } from "./shared.js";
@@ -39,6 +40,7 @@ const SPIN_RETRY_AFTER = 256;
 class IoThread implements ThreadHost {
   readonly sink: EventSink;
   readonly batches = new BatchPool();
+  readonly budget = new ReceiveBudget();
   flushing = false;
   private flushed = false;
   private readonly words: Int32Array;
@@ -195,6 +197,7 @@ class IoThread implements ThreadHost {
       case Command.Spawn:
         return this.spawn(arg, offset, length);
       case Command.Start:
+        this.budget.resize(arg);
         this.control = new Control(this.data.fabric, this.data.pid, this.data.secret, this.sink, (pid) => this.peers.markExited(pid), () => this.afterIo());
         return;
       case Command.Flush:

@@ -56,7 +56,7 @@ export async function init(resources: Resources = Resources.default()): Promise<
 }
 
 function start(env: ProcessEnv): void {
-  startIo(ioOptions(env));
+  startIo(ioOptions(env), env.resources.mem);
   capYoungGeneration(env.resources.mem);
   state = { phase: "ready", pid: env.pid, resources: env.resources };
 }

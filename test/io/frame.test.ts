@@ -51,7 +51,10 @@ describe("frame decoding", () => {
     expect(frames(new FrameDecoder(), bytes)).toEqual(expected);
   });
 
-  test("read as Node's onread does, with the reader stopping at any frame for want of room", () => {
+  test.each([
+    ["each frame over several reads in a buffer of its own", 0],
+    ["frames over several reads under 512 bytes in memory the decoder reuses", 512],
+  ])("read as Node's onread does, with the reader stopping at any frame for want of room: %s", (_, reuseBelow) => {
     // Node asks for the memory of the next read right after each read's callback (and once
     // before the first), and reads into it whatever the reader has taken meanwhile. A reader
     // out of room stops between two frames, even before the first of a read, and the socket
@@ -60,13 +63,15 @@ describe("frame decoding", () => {
     const expected = Array.from({ length: 3000 }, (_, i) => `${i}:${"p".repeat(Math.floor(random() * (i % 7 === 0 ? 900 : 120)))}`);
     const stream = Buffer.concat(expected.map((body) => frame(Frame.Data, Buffer.from(body))));
     for (const readSize of [40, 300, 5000]) {
-      const d = new FrameDecoder(1 << 20, 1024);
+      const d = new FrameDecoder(1 << 20, 1024, reuseBelow);
       const got: string[] = [];
       /** Takes up to `most` frames; true once it wants more bytes. */
       const take = (most: number): boolean => {
         for (let i = 0; i < most; i++) {
           if (!d.next()) return true;
           got.push(d.body.toString());
+          // Every frame but one in a buffer of its own has its header before it (see Peer.read's runs).
+          if (d.start > 0) expect(d.source.readUInt32BE(d.start - 5)).toBe(d.end - d.start + 1);
         }
         return false;
       };
@@ -123,6 +128,24 @@ describe("frame decoding", () => {
     expect(d.body.equals(body)).toBe(true);
     expect(d.readBuffer()).toBe(first); // back to the read area
     expect(frames(d, [stream.subarray(1024 + rest.length)])).toEqual([[Frame.Data, "after"]]);
+  });
+
+  test("a frame over several reads and shorter than reuseBelow is assembled, header first, in memory the decoder keeps", () => {
+    const d = new FrameDecoder(undefined, 1024, 4096);
+    const small = [Buffer.alloc(3000, 1), Buffer.alloc(2000, 2)];
+    const large = Buffer.alloc(5000, 3);
+    const seen: { source: Buffer; start: number; reused: boolean; body: Buffer }[] = [];
+    // Each frame is cut by the 1 KiB read area.
+    feed(d, Buffer.concat([frame(Frame.Data, small[0]), frame(Frame.Data, large), frame(Frame.Data, small[1])]), () =>
+      seen.push({ source: d.source, start: d.start, reused: d.reused, body: Buffer.from(d.body) }),
+    );
+    expect(seen.map((f) => f.reused)).toEqual([true, false, true]);
+    expect(seen.map((f) => f.body)).toEqual([small[0], large, small[1]]);
+    expect(seen[2]!.source).toBe(seen[0]!.source); // kept, and reused
+    expect(seen[0]!.start).toBe(5);
+    expect(seen[2]!.source.subarray(0, 5)).toEqual(frame(Frame.Data, small[1]).subarray(0, 5));
+    expect(seen[1]!.start).toBe(0); // the large one's own buffer, which the reader may keep
+    expect(seen[1]!.source.buffer).not.toBe(seen[0]!.source.buffer);
   });
 
   test("a read before the last one was taken is refused (reading must pause until it is)", () => {

@@ -160,6 +160,17 @@ describe("spawned processes", () => {
     expect(run.code).toBe(0);
   });
 
+  it("receive from ten senders streaming at once, one after the other, within Resources.default()'s memory", async () => {
+    // Regression: each peer could fill a 4 MiB window while the root read another, and the I/O
+    // thread assembled every message longer than a read in fresh memory: the root was killed.
+    // The first child sends only once the others hold the root's budget: what a peer may always
+    // hold lets it through (without it, the root waited for it for good).
+    const run = await runProgram("many-senders.mjs", { args: ["10", "200"] });
+    expect([run.root.exit.status, run.root.exit.reason, text(run.root, 2)]).toEqual([{ code: 0 }, undefined, ""]);
+    expect(JSON.parse(text(run.root, 1))).toEqual({ received: new Array(10).fill(200), damaged: 0 });
+    expect(run.code).toBe(0);
+  });
+
   it("are reported killed by a signal from outside", async () => {
     const run = await runProgram("wait-child.mjs", {
       onEvent: (event) => {
