@@ -2,7 +2,7 @@ import type { Readable } from "node:stream";
 import type { ExitStatus, OutputFd, RunEvent } from "../bridge/events.js";
 import type { Pid } from "../pid.js";
 import type { Launched } from "./launcher.js";
-import { formatMem, watchMemory } from "./memory-limit.js";
+import { overLimit, watchMemory } from "./memory-limit.js";
 
 /** The events of one process, in order: its output, the end of each fd, then its exit. */
 export type ProcessEvent = Extract<RunEvent, { type: "output" | "close" | "exit" }>;
@@ -35,7 +35,7 @@ export class Monitor {
       if (child.pid === undefined) this.exited({ code: 127 }, `could not start: ${error.message}`);
     });
     this.stopWatching =
-      child.pid === undefined ? () => {} : watchMemory(child.pid, memLimit, () => this.kill(`memory limit ${formatMem(memLimit)} exceeded`));
+      child.pid === undefined ? () => {} : watchMemory(child.pid, memLimit, (rss) => this.kill(overLimit(memLimit, rss)));
   }
 
   /** Kills the process with SIGKILL; `reason` goes with its exit event. */
