@@ -1,5 +1,5 @@
 // Every link of this process, by pid and by the ids the two threads gave them.
-import { decode } from "../codec/index.js";
+import { decodeOwned } from "../codec/index.js";
 import { isPid, type Pid } from "../pid.js";
 import type { EventHandler, Host } from "../io/host.js";
 import { FRAME_HEADER } from "../io/frame.js";
@@ -81,13 +81,17 @@ export class Links implements LinkEvents {
   }
 
   dataLarge(id: number, bytes: Uint8Array): void {
+    const size = bytes.length + MESSAGE_OVERHEAD; // read before the memory may go back
     let value: unknown;
     try {
-      value = decode(bytes);
+      const decoded = decodeOwned(bytes);
+      value = decoded.value;
+      // Memory the value keeps none of goes back to the I/O thread, to read a next one into.
+      if (!decoded.keepsBytes) this.host.giveBack(bytes.buffer as ArrayBuffer);
     } catch (e) {
       value = new Undecodable(e);
     }
-    this.get(id).received(value, bytes.length + MESSAGE_OVERHEAD);
+    this.get(id).received(value, size);
   }
 
   end(id: number): void {

@@ -156,6 +156,15 @@ export function decode(bytes: Uint8Array): unknown {
 }
 
 /**
+ * Decodes bytes made by {@link encode} in memory of their own, and says whether the value keeps
+ * any of it (a large typed array comes as a view of it): if it does not, the memory may be reused.
+ */
+export function decodeOwned(bytes: Uint8Array): { readonly value: unknown; readonly keepsBytes: boolean } {
+  const value = decode(bytes);
+  return { value, keepsBytes: lastKeptBytes };
+}
+
+/**
  * Decodes `buf[start, end)`, memory the caller will reuse (a ring): whatever would keep a view
  * of it is copied out first.
  */
@@ -166,6 +175,8 @@ export function decodeBorrowed(buf: Buffer, start: number, end: number): unknown
 // Decoding a closure decodes its captures from inside readFast: a nested decode must not
 // reset the reader of the outer one, hence a reader per buffer, reused only for the same one.
 let reader = new Reader(Buffer.alloc(0));
+/** Whether the value the last decodeRange returned holds views of its bytes. */
+let lastKeptBytes = false;
 
 function decodeRange(buf: Buffer, from: number, end: number, borrowed: boolean): unknown {
   let start = from;
@@ -181,13 +192,16 @@ function decodeRange(buf: Buffer, from: number, end: number, borrowed: boolean):
     } catch (e) {
       throw new CodecError(`malformed v8 encoding: ${(e as Error).message}`);
     }
+    lastKeptBytes = !borrowed; // its typed arrays may be views of the body
     return tag === TAG_V8 ? value : reviveClosures(value);
   }
   const r = reader.buf === buf ? reader : (reader = new Reader(buf));
   r.pos = r.origin = start;
   r.end = end;
   r.borrowed = borrowed;
+  r.viewed = false;
   const value = readFast(r);
   if (r.pos !== end) throw new CodecError(`${end - r.pos} stray bytes after the value`);
+  lastKeptBytes = r.viewed;
   return value;
 }

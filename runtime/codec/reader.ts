@@ -26,6 +26,8 @@ export class Reader {
   origin = 0;
   /** Whether the bytes will be reused: views are then copied out, else they are views of them. */
   borrowed = false;
+  /** Set once a view of the bytes was handed out: they are then the value's. */
+  viewed = false;
   private readonly view: DataView;
 
   constructor(readonly buf: Buffer) {
@@ -78,6 +80,8 @@ export class Reader {
     if (this.borrowed || offset % size !== 0 || buffer instanceof SharedArrayBuffer) {
       buffer = new Uint8Array(this.buf.subarray(at, at + n)).buffer;
       offset = 0;
+    } else {
+      this.viewed = true;
     }
     if (Ctor === Buffer) return Buffer.from(buffer, offset, n);
     if (Ctor === DataView) return new DataView(buffer, offset, n);

@@ -1,8 +1,7 @@
 // One TCP connection to a peer process, from its first byte: the handshake is done by the
 // peer table (peers.ts), the rest by the Peer it is attached to.
 import { Socket, connect, type OnReadOpts } from "node:net";
-import { FrameDecoder } from "./frame.js";
-import { LARGE_MESSAGE } from "./shared.js";
+import type { FrameDecoder } from "./frame.js";
 import type { Peer } from "./peer.js";
 import type { Challenge, Hello } from "./handshake.js";
 
@@ -27,8 +26,8 @@ export class Connection {
    * The socket reads into the decoder's memory (see FrameDecoder): no buffer is allocated per
    * read, and a large message is read straight into its own buffer. `onRead` runs after each read it takes.
    */
-  private constructor(open: Open, readonly dialled: boolean, maxFrame: number, onRead: (c: Connection) => void) {
-    this.decoder = new FrameDecoder(maxFrame, undefined, LARGE_MESSAGE);
+  private constructor(open: Open, readonly dialled: boolean, decoder: FrameDecoder, onRead: (c: Connection) => void) {
+    this.decoder = decoder;
     this.socket = open({
       buffer: () => this.decoder.readBuffer(),
       callback: (n, buf) => {
@@ -45,8 +44,8 @@ export class Connection {
   }
 
   /** Dials `host:port`. */
-  static dial(host: string, port: number, maxFrame: number, onRead: (c: Connection) => void): Connection {
-    return new Connection((onread) => connect({ host, port, onread }), true, maxFrame, onRead);
+  static dial(host: string, port: number, decoder: FrameDecoder, onRead: (c: Connection) => void): Connection {
+    return new Connection((onread) => connect({ host, port, onread }), true, decoder, onRead);
   }
 
   /**
@@ -55,12 +54,12 @@ export class Connection {
    * socket's handle moves to one made with it, and the accepted socket, left without a handle,
    * is dropped.
    */
-  static accept(accepted: Socket, maxFrame: number, onRead: (c: Connection) => void): Connection {
+  static accept(accepted: Socket, decoder: FrameDecoder, onRead: (c: Connection) => void): Connection {
     const holder = accepted as unknown as { _handle: unknown };
     const handle = holder._handle;
     holder._handle = null;
     const options = { handle, readable: true, writable: true };
-    return new Connection((onread) => new Socket({ ...options, onread } as ConstructorParameters<typeof Socket>[0]), false, maxFrame, onRead);
+    return new Connection((onread) => new Socket({ ...options, onread } as ConstructorParameters<typeof Socket>[0]), false, decoder, onRead);
   }
 
   /** Whether frames can still be written to it. */

@@ -51,9 +51,13 @@ export class EventSink {
     }
   }
 
-  /** Sends a message too large for the ring by transfer, then its event. */
+  /**
+   * Sends a message too large for the ring by transfer, then its event. Bytes at offset 0 are
+   * in memory of their own (the frame decoder's for large frames), which goes with them; others
+   * are copied.
+   */
   emitLarge(kind: Event, arg: number, bytes: Buffer): void {
-    const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : Buffer.from(bytes);
+    const owned = bytes.byteOffset === 0 ? bytes : Buffer.from(bytes);
     this.port.postMessage(owned, [owned.buffer as ArrayBuffer]);
     this.emit(kind, arg);
   }

@@ -62,6 +62,17 @@ export function frame(type: Frame, body?: Uint8Array): Buffer {
 /** Bytes of one socket read outside a frame being assembled. */
 const READ_AREA = 64 << 10;
 
+export interface DecoderOptions {
+  /** Bound on one frame, header included; a larger one is refused. */
+  readonly maxFrame?: number;
+  /** Bytes of the area each socket read outside a frame goes to. */
+  readonly readArea?: number;
+  /** Frames over several reads with a shorter body are assembled in memory the decoder reuses. */
+  readonly reuseBelow?: number;
+  /** Memory of at least `size` bytes, at offset 0 of its own, for a longer one. */
+  readonly allocate?: (size: number) => Buffer;
+}
+
 /**
  * Splits a byte stream into frames, one at a time, so the reader can stop between two frames
  * (backpressure) and go on later. The socket reads into memory the decoder gives it
@@ -71,8 +82,9 @@ const READ_AREA = 64 << 10;
  * area, valid until the next read, with its header before it. A frame over several reads whose
  * body is shorter than `reuseBelow` is assembled in a buffer the decoder keeps, also with its
  * header before it, and is valid until the next call to {@link next} ({@link reused}); a longer
- * one gets a buffer of its own, which the reader may keep. Fresh memory for every frame of
- * tens of KiB was garbage V8 let pile up by tens of MiB before collecting it.
+ * one gets memory of its own (from `allocate`, at offset 0), which the reader may keep. Fresh
+ * memory for every frame of tens of KiB was garbage V8 let pile up by tens of MiB before
+ * collecting it.
  */
 export class FrameDecoder {
   /** Set by {@link next}: the current frame's type and body, `source[start, end)`. */
@@ -95,11 +107,14 @@ export class FrameDecoder {
   /** Set by {@link next}: the current frame is in memory the decoder reuses at its next call. */
   reused = false;
 
-  constructor(
-    private readonly maxFrame = DEFAULT_MAX_FRAME,
-    readArea = READ_AREA,
-    private readonly reuseBelow = 0,
-  ) {
+  private readonly maxFrame: number;
+  private readonly reuseBelow: number;
+  private readonly allocate: (size: number) => Buffer;
+
+  constructor({ maxFrame = DEFAULT_MAX_FRAME, readArea = READ_AREA, reuseBelow = 0, allocate = Buffer.allocUnsafeSlow }: DecoderOptions = {}) {
+    this.maxFrame = maxFrame;
+    this.reuseBelow = reuseBelow;
+    this.allocate = allocate;
     this.readArea = Buffer.allocUnsafeSlow(readArea);
   }
 
@@ -205,7 +220,7 @@ export class FrameDecoder {
     this.assemblingType = type;
     this.assembled = 0;
     if (bodyLength >= this.reuseBelow) {
-      this.assembling = Buffer.allocUnsafeSlow(bodyLength);
+      this.assembling = this.allocate(bodyLength).subarray(0, bodyLength);
       return;
     }
     if (this.kept.length < FRAME_HEADER + bodyLength) this.kept = Buffer.allocUnsafeSlow(2 ** Math.ceil(Math.log2(FRAME_HEADER + bodyLength)));

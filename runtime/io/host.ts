@@ -98,6 +98,11 @@ export class Host implements Driver {
   /** A buffer for a large message's encoding: one the I/O thread has handed back, or a new one. */
   readonly largeBuffer = (size: number): Buffer => this.large.take(size);
 
+  /** Hands the memory of a large message received, decoded into values that keep none of it, back to the I/O thread. */
+  giveBack(buffer: ArrayBuffer): void {
+    this.large.give(buffer);
+  }
+
   /**
    * Posts bytes to the I/O thread, which takes them when it reads the matching command. Bytes
    * `owned` from the start of their memory go with all of it (what follows them is ours too);

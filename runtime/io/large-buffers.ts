@@ -1,7 +1,12 @@
-// The memory large messages are encoded into on the main thread, handed to the I/O thread with
-// the message and handed back once the kernel has taken its bytes. Allocated afresh, 1 MiB
-// messages at ~1 GB/s had every page of each buffer faulted in, and the buffers' external
-// memory kept V8's marking threads at ~20 % of a core in the sender (docs/benchmarks.md).
+// The memory of large messages, going back and forth between the two threads of a process. A
+// message sent is encoded on the main thread into memory the I/O thread handed back once the
+// kernel had taken an earlier one; a message received is read by the I/O thread into memory
+// the main thread handed back once it had decoded an earlier one into values that keep none of
+// it (a string, an object: not a typed array, which is a view of it). Allocated afresh, 1 MiB
+// messages at ~1 GB/s had every page of each buffer faulted in, the buffers' external memory
+// kept V8's marking threads at ~20 % of a core in the sender (docs/benchmarks.md), and a
+// receiver of large strings under Resources.default() held tens of MiB of them, dead but not
+// yet collected.
 import { receiveMessageOnPort, type MessagePort } from "node:worker_threads";
 import { SEND_WINDOW } from "./shared.js";
 
@@ -14,8 +19,13 @@ export class LargeBuffers {
   private readonly free: ArrayBuffer[] = [];
   private kept = 0;
 
-  /** @param returns where the I/O thread hands the buffers back (thread.ts). */
+  /** @param returns this thread's end of the channel both threads hand buffers back on. */
   constructor(private readonly returns: MessagePort) {}
+
+  /** Hands `buffer`, which nothing here uses any longer, to the other thread. */
+  give(buffer: ArrayBuffer): void {
+    this.returns.postMessage(buffer, [buffer]);
+  }
 
   /** A buffer of at least `size` bytes, from offset 0 of its own memory, to be transferred. */
   take(size: number): Buffer {

@@ -8,11 +8,11 @@
 import type { Socket } from "node:net";
 import { pidAddress, type Pid } from "../pid.js";
 import { Connection } from "./connection.js";
-import { Frame, FrameError, frame } from "./frame.js";
+import { Frame, FrameDecoder, FrameError, frame } from "./frame.js";
 import { challenge, checkWelcome, hello, helloProblem, welcome, type Challenge, type Hello, type Welcome } from "./handshake.js";
 import { log } from "./log.js";
 import { Peer, type PeerHost } from "./peer.js";
-import { Event, IO_FIRST_ID } from "./shared.js";
+import { Event, IO_FIRST_ID, LARGE_MESSAGE } from "./shared.js";
 
 /** How long a process may take to come up, or keep refusing, before a dial gives up. */
 const DIAL_PATIENCE_MS = 10_000;
@@ -44,6 +44,11 @@ export class Peers {
 
   all(): IterableIterator<Peer> {
     return this.byPid.values();
+  }
+
+  /** The frame decoder of a new connection: messages of LARGE_MESSAGE or more in memory of the thread's pool. */
+  private decoder(): FrameDecoder {
+    return new FrameDecoder({ maxFrame: this.maxFrame, reuseBelow: LARGE_MESSAGE, allocate: this.thread.largeBuffer });
   }
 
   /** The peer the main thread calls `id`. */
@@ -99,7 +104,7 @@ export class Peers {
 
   private dial(peer: Peer, since: number): void {
     const { host, port } = pidAddress(peer.pid);
-    const conn = Connection.dial(host, port, this.maxFrame, this.onRead);
+    const conn = Connection.dial(host, port, this.decoder(), this.onRead);
     this.dials.set(peer, { conn, since });
     this.wire(conn, () => {
       if (this.dials.get(peer)?.conn !== conn) return;
@@ -167,7 +172,7 @@ export class Peers {
 
   /** Takes a socket the listener accepted (paused, see Connection.accept). */
   accept(accepted: Socket): void {
-    const conn = Connection.accept(accepted, this.maxFrame, this.onRead);
+    const conn = Connection.accept(accepted, this.decoder(), this.onRead);
     const c = challenge();
     conn.handshake = { challenge: c };
     conn.socket.write(frame(Frame.Challenge, Buffer.from(JSON.stringify(c))));
@@ -287,4 +292,6 @@ function parseChallenge(body: Buffer): Challenge {
 export interface ThreadHost extends PeerHost {
   /** Writes what peers queued, hands out credits, publishes events: end of every I/O callback. */
   afterIo(): void;
+  /** Memory for a large message received, at least `size` bytes at offset 0 (large-buffers.ts). */
+  readonly largeBuffer: (size: number) => Buffer;
 }

@@ -7,6 +7,7 @@ import type { Pid } from "../pid.js";
 import { BatchPool } from "./batches.js";
 import { Control } from "./control.js";
 import { EventSink } from "./event-sink.js";
+import { LargeBuffers } from "./large-buffers.js";
 import { DEFAULT_MAX_FRAME } from "./frame.js";
 import { log } from "./log.js";
 import type { Peer } from "./peer.js";
@@ -25,7 +26,7 @@ export interface ThreadData {
   readonly maxFrame?: number;
   readonly shared: SharedMemory;
   readonly port: MessagePort;
-  /** Where the buffers of large messages sent go back to the main thread (large-buffers.ts). */
+  /** Where the memory of large messages goes back and forth with the main thread (large-buffers.ts). */
   readonly returns: MessagePort;
 }
 
@@ -41,6 +42,8 @@ class IoThread implements ThreadHost {
   readonly sink: EventSink;
   readonly batches = new BatchPool();
   readonly budget = new ReceiveBudget();
+  private readonly large: LargeBuffers;
+  readonly largeBuffer = (size: number): Buffer => this.large.take(size);
   flushing = false;
   private flushed = false;
   private readonly words: Int32Array;
@@ -65,6 +68,7 @@ class IoThread implements ThreadHost {
     this.commandsStart = this.commands.bytes.byteOffset;
     this.commandWords = wordsOf(data.shared.commands);
     this.sink = new EventSink(data.shared.events, this.words, data.port);
+    this.large = new LargeBuffers(data.returns);
     this.peers = new Peers(data.pid, data.secret, this, data.maxFrame ?? DEFAULT_MAX_FRAME);
     createServer({ noDelay: true, pauseOnConnect: true }, (socket) => this.peers.accept(socket))
       .on("error", (e) => log(`listener (fd ${data.listenFd}): ${e.message}`))
@@ -83,7 +87,7 @@ class IoThread implements ThreadHost {
 
   /** Hands the memory of large messages sent back to the main thread, to encode others into. */
   giveBack(buffers: readonly ArrayBuffer[]): void {
-    for (const b of buffers) this.data.returns.postMessage(b, [b]);
+    for (const b of buffers) this.large.give(b);
   }
 
   changed(peer: Peer): void {

@@ -8,7 +8,6 @@ import { isPid, type Pid } from "../pid.js";
 import { Resources } from "../resources.js";
 import { SPAWN_ARG_FD } from "./assignment.js";
 import { endWithUncaught } from "./uncaught.js";
-import { capYoungGeneration } from "./young-generation.js";
 import { ioOptions, type ProcessEnv, readRole } from "./env.js";
 
 
@@ -57,7 +56,6 @@ export async function init(resources: Resources = Resources.default()): Promise<
 
 function start(env: ProcessEnv): void {
   startIo(ioOptions(env), env.resources.mem);
-  capYoungGeneration(env.resources.mem);
   state = { phase: "ready", pid: env.pid, resources: env.resources };
 }
 

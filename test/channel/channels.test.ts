@@ -211,7 +211,7 @@ describe("hostile input", () => {
     const { hello } = await import("../../runtime/io/handshake.js");
     const root = await run.launch("stream-out.mjs", { count: 20_000 });
     const { port } = pidAddress(root.pid);
-    const decoder = new FrameDecoder(1 << 20);
+    const decoder = new FrameDecoder({ maxFrame: 1 << 20 });
     const answers: [Frame, any][] = [];
     const s = connect({ port, host: "127.0.0.1", onread: { buffer: () => decoder.readBuffer(), callback: onRead } });
     function onRead(n: number, into: Uint8Array): void {

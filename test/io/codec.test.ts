@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { closure, register } from "../../runtime/closure.js";
-import { CODEC_VERSION, CodecError, decode, decodeBorrowed, encode, encodeInto } from "../../runtime/codec/index.js";
+import { CODEC_VERSION, CodecError, decode, decodeBorrowed, decodeOwned, encode, encodeInto } from "../../runtime/codec/index.js";
 import { SchemaError } from "../../runtime/errors.js";
 import { makePid } from "../../runtime/pid.js";
 
@@ -114,6 +114,22 @@ describe("codec round trips", () => {
   test("a subclass of a typed array takes the v8 path, as before", () => {
     class Samples extends Float32Array {}
     expect(encode(new Samples([1, 2]))[0]).toBe(0xff);
+  });
+
+  test("decodeOwned says whether the value keeps the bytes (views of them), so that they may be reused if not", () => {
+    const keeps = (v: unknown): boolean => decodeOwned(encode(v)).keepsBytes;
+    expect(keeps("x".repeat(300_000))).toBe(false);
+    expect(keeps({ list: [1, 2, 3], text: "é", bytes: new Uint8Array([1, 2]).subarray(1) })).toBe(true);
+    expect(keeps([{ a: 1.5, b: [null, true, -1] }, "b", 7])).toBe(false);
+    expect(keeps({ at: [new Float64Array([1.5])] })).toBe(true);
+    // Unaligned, the view is copied: the bytes are free again.
+    const bytes = encode(new Float64Array([1, 2]));
+    const shifted = new Uint8Array(bytes.length + 3).subarray(3);
+    shifted.set(bytes);
+    expect(decodeOwned(shifted).keepsBytes).toBe(false);
+    // What takes the v8 path may be views: kept.
+    expect(keeps([new Map([[1, "a"]]), new Date(0)])).toBe(true);
+    expect(decodeOwned(encode("after")).keepsBytes).toBe(false); // reset for each decode
   });
 
   test("decodeBorrowed copies out what a view would keep", () => {

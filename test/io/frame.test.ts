@@ -63,7 +63,7 @@ describe("frame decoding", () => {
     const expected = Array.from({ length: 3000 }, (_, i) => `${i}:${"p".repeat(Math.floor(random() * (i % 7 === 0 ? 900 : 120)))}`);
     const stream = Buffer.concat(expected.map((body) => frame(Frame.Data, Buffer.from(body))));
     for (const readSize of [40, 300, 5000]) {
-      const d = new FrameDecoder(1 << 20, 1024, reuseBelow);
+      const d = new FrameDecoder({ maxFrame: 1 << 20, readArea: 1024, reuseBelow });
       const got: string[] = [];
       /** Takes up to `most` frames; true once it wants more bytes. */
       const take = (most: number): boolean => {
@@ -90,7 +90,7 @@ describe("frame decoding", () => {
   });
 
   test("a frame over the maximum is refused before it is buffered", () => {
-    const d = new FrameDecoder(1024);
+    const d = new FrameDecoder({ maxFrame: 1024 });
     const header = Buffer.alloc(5);
     header.writeUInt32BE(1_000_000, 0);
     header[4] = Frame.Data;
@@ -98,7 +98,7 @@ describe("frame decoding", () => {
   });
 
   test("an oversized header split across chunks is refused too", () => {
-    const d = new FrameDecoder(1024);
+    const d = new FrameDecoder({ maxFrame: 1024 });
     feed(d, Buffer.from([0xff, 0xff]));
     expect(() => feed(d, Buffer.from([0xff, 0xff, Frame.Data]))).toThrow(/frame of/);
   });
@@ -112,7 +112,7 @@ describe("frame decoding", () => {
   });
 
   test("a frame larger than a read is read into its own buffer, in place, and comes out whole", () => {
-    const d = new FrameDecoder(undefined, 1024);
+    const d = new FrameDecoder({ readArea: 1024 });
     const body = Buffer.alloc(100_000, 7);
     const stream = Buffer.concat([frame(Frame.End), frame(Frame.Data, body), frame(Frame.Data, Buffer.from("after"))]);
     const first = d.readBuffer();
@@ -131,7 +131,7 @@ describe("frame decoding", () => {
   });
 
   test("a frame over several reads and shorter than reuseBelow is assembled, header first, in memory the decoder keeps", () => {
-    const d = new FrameDecoder(undefined, 1024, 4096);
+    const d = new FrameDecoder({ readArea: 1024, reuseBelow: 4096 });
     const small = [Buffer.alloc(3000, 1), Buffer.alloc(2000, 2)];
     const large = Buffer.alloc(5000, 3);
     const seen: { source: Buffer; start: number; reused: boolean; body: Buffer }[] = [];
@@ -146,6 +146,16 @@ describe("frame decoding", () => {
     expect(seen[2]!.source.subarray(0, 5)).toEqual(frame(Frame.Data, small[1]).subarray(0, 5));
     expect(seen[1]!.start).toBe(0); // the large one's own buffer, which the reader may keep
     expect(seen[1]!.source.buffer).not.toBe(seen[0]!.source.buffer);
+  });
+
+  test("a frame longer than reuseBelow is read into memory from allocate, at its offset 0", () => {
+    const given: Buffer[] = [];
+    const d = new FrameDecoder({ readArea: 1024, reuseBelow: 4096, allocate: (size) => given[given.push(Buffer.alloc(size + 100)) - 1]! });
+    const body = Buffer.alloc(10_000, 9);
+    expect(frames(d, [frame(Frame.Data, body)])).toEqual([[Frame.Data, body.toString()]]);
+    expect(given.length).toBe(1);
+    expect(d.source.buffer).toBe(given[0]!.buffer);
+    expect([d.source.byteOffset, d.start, d.end, d.reused]).toEqual([0, 0, 10_000, false]);
   });
 
   test("a read before the last one was taken is refused (reading must pause until it is)", () => {
