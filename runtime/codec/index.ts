@@ -19,7 +19,13 @@ export { CodecError } from "./error.js";
  */
 export const CODEC_VERSION = 2;
 
-const scratch = new Writer();
+/**
+ * The most the scratch buffer grows to. Grown for one large value (a string of 20 M characters
+ * takes 60 MB), it stayed so, with every page that value wrote resident for the life of the
+ * process; a larger encoding gets memory of its own, which travels with the message (no copy).
+ */
+const SCRATCH_MOST = 1 << 20;
+const scratch = new Writer(undefined, undefined, SCRATCH_MOST);
 
 /** From this size on, a view sent alone is encoded into a buffer of its own. */
 const EXACT_VIEW = 64 << 10;
@@ -59,6 +65,11 @@ export function encodeBorrowed(value: unknown, buffer?: (size: number) => Buffer
       }
       return { bytes: w.buf, length: w.pos, owned: true };
     }
+  } catch (e) {
+    if (e !== OVERFLOW || w !== scratch) throw e;
+    // Too large for the scratch buffer: into memory of its own, which travels with it.
+    const alone = new Writer();
+    if (writeFast(alone, value, [], 0)) return { bytes: alone.buf, length: alone.pos, owned: true };
   } finally {
     w.busy = false;
   }

@@ -5,7 +5,7 @@ import { writeUtf8 } from "./utf8.js";
 
 const INITIAL = 64 << 10;
 
-/** Thrown by a writer over a region the encoding does not fit in. */
+/** Thrown by a writer over a region the encoding does not fit in, or past the most it may grow to. */
 export const OVERFLOW: unique symbol = Symbol("region overflow");
 
 export class Writer {
@@ -23,8 +23,13 @@ export class Writer {
   /**
    * @param capacity the buffer's initial size (an encoding whose size is known takes exactly it).
    * @param over memory of someone else's to write in instead (see {@link region}).
+   * @param most the most the buffer may grow to: past it, {@link OVERFLOW} is thrown.
    */
-  constructor(capacity = INITIAL, over?: { readonly buf: Buffer; readonly view: DataView }) {
+  constructor(
+    capacity = INITIAL,
+    over?: { readonly buf: Buffer; readonly view: DataView },
+    private readonly most = Infinity,
+  ) {
     this.fixed = over !== undefined;
     this.buf = over ? over.buf : Buffer.allocUnsafeSlow(capacity);
     this.view = over ? over.view : new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
@@ -39,8 +44,8 @@ export class Writer {
 
   ensure(n: number): void {
     if (this.pos + n <= this.limit) return;
-    if (this.fixed) throw OVERFLOW;
-    const bigger = Buffer.allocUnsafeSlow(Math.max(this.buf.length * 2, this.pos + n));
+    if (this.fixed || this.pos + n > this.most) throw OVERFLOW;
+    const bigger = Buffer.allocUnsafeSlow(Math.min(this.most, Math.max(this.buf.length * 2, this.pos + n)));
     this.buf.copy(bigger, 0, 0, this.pos);
     this.buf = bigger;
     this.view = new DataView(bigger.buffer, bigger.byteOffset, bigger.byteLength);
@@ -73,7 +78,9 @@ export class Writer {
   /** u32 byte length + UTF-8 bytes. Short ASCII strings, cheaper than a binding call, by a plain loop. */
   str(s: string): void {
     const n = s.length;
-    this.ensure(4 + n * 3);
+    // Room for the worst case (3 bytes per UTF-16 unit), unless the buffer would have to grow
+    // for it: then for exactly what it takes, which a long string is worth measuring for.
+    this.ensure(this.pos + 4 + n * 3 <= this.limit ? 4 + n * 3 : 4 + Buffer.byteLength(s, "utf8"));
     const start = this.pos + 4;
     const buf = this.buf;
     let i = 0;

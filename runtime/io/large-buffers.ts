@@ -22,9 +22,13 @@ export class LargeBuffers {
   /** @param returns this thread's end of the channel both threads hand buffers back on. */
   constructor(private readonly returns: MessagePort) {}
 
-  /** Hands `buffer`, which nothing here uses any longer, to the other thread. */
+  /**
+   * Hands `buffer`, which nothing here uses any longer, to the other thread, unless it is larger
+   * than a pool keeps: the other side takes what it was given only when it next needs a buffer,
+   * and a few huge ones sent at the end of a burst would wait in the port all that while.
+   */
   give(buffer: ArrayBuffer): void {
-    this.returns.postMessage(buffer, [buffer]);
+    if (buffer.byteLength <= MOST_KEPT) this.returns.postMessage(buffer, [buffer]);
   }
 
   /** A buffer of at least `size` bytes, from offset 0 of its own memory, to be transferred. */

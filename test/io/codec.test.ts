@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { closure, register } from "../../runtime/closure.js";
-import { CODEC_VERSION, CodecError, decode, decodeBorrowed, decodeOwned, encode, encodeInto } from "../../runtime/codec/index.js";
+import { CODEC_VERSION, CodecError, decode, decodeBorrowed, decodeOwned, encode, encodeBorrowed, encodeInto } from "../../runtime/codec/index.js";
 import { SchemaError } from "../../runtime/errors.js";
 import { makePid } from "../../runtime/pid.js";
 
@@ -130,6 +130,18 @@ describe("codec round trips", () => {
     // What takes the v8 path may be views: kept.
     expect(keeps([new Map([[1, "a"]]), new Date(0)])).toBe(true);
     expect(decodeOwned(encode("after")).keepsBytes).toBe(false); // reset for each decode
+  });
+
+  test("a value too large for the scratch buffer is encoded into memory of its own, exactly its size", () => {
+    const big = "é".repeat(1_000_000); // 2 MB of UTF-8
+    const e = encodeBorrowed(big);
+    expect(e.owned).toBe(true);
+    expect(e.bytes.length).toBeLessThan(e.length + 64); // not 3 bytes per character
+    expect(decode(e.bytes.subarray(0, e.length))).toBe(big);
+    const small = encodeBorrowed("small");
+    expect(small.owned).toBe(false);
+    expect(small.bytes.length).toBeLessThanOrEqual(1 << 20); // the scratch buffer did not grow for it
+    expect(decode(encode({ list: new Array(100_000).fill("abcdefghij") }))).toEqual({ list: new Array(100_000).fill("abcdefghij") });
   });
 
   test("decodeBorrowed copies out what a view would keep", () => {
