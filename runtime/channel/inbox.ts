@@ -5,7 +5,7 @@
 // of objects that each young-generation collection copies, and that made V8 grow it
 // (docs/design.md §5).
 import { decodeBorrowed } from "../codec/index.js";
-import type { Chunk } from "./chunks.js";
+import type { Chunk } from "../io/chunks.js";
 
 /** The remote closed its Sender here. */
 export const END: unique symbol = Symbol("end of stream");

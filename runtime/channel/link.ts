@@ -5,10 +5,10 @@ import type { ChannelErrorReason } from "../errors.js";
 import type { Pid } from "../pid.js";
 import { encode, encodeBorrowed, type Encoded } from "../codec/index.js";
 import type { Host } from "../io/host.js";
-import { Command, MESSAGE_OVERHEAD, RECEIVE_WINDOW, SEND_WINDOW } from "../io/shared.js";
-import { PEER_FLOOR } from "../io/receive-budget.js";
+import { Command, MESSAGE_OVERHEAD, PEER_FLOOR, RECEIVE_WINDOW } from "../io/shared.js";
+import type { SendBudget } from "./send-budget.js";
 import { channelError } from "./errors.js";
-import type { Chunk } from "./chunks.js";
+import type { Chunk } from "../io/chunks.js";
 import { Inbox, type InboxItem } from "./inbox.js";
 
 /** The end of a channel that is fed from a link (a Receiver). */
@@ -26,7 +26,7 @@ const SENT = resolved(undefined);
  * I/O thread a wake-up: slices of 128 KiB made a stream of small messages ~15 % slower), and
  * when the inbox empties, already from half of what a peer may always hold: a peer all of whose
  * messages were taken then counts less than that floor, and is read however full the process's
- * budget (receive-budget.ts).
+ * budget (io/budget.ts).
  */
 const CONSUMED_SLICE = RECEIVE_WINDOW >>> 2;
 const CONSUMED_WHEN_EMPTY = PEER_FLOOR >>> 1;
@@ -48,6 +48,7 @@ export class Link {
     readonly pid: Pid,
     readonly id: number,
     private readonly host: Host,
+    private readonly budget: SendBudget,
   ) {}
 
   /** A channel end was made: the I/O thread connects if it has not yet. */
@@ -67,9 +68,9 @@ export class Link {
   send(value: unknown): Blockable<void> {
     if (this.lost) return rejected(channelError(this.pid, this.lost, "Sender"));
     try {
-      if (this.waiting.length === 0 && this.inFlight < SEND_WINDOW) {
+      if (this.waiting.length === 0 && this.budget.allows(this.inFlight)) {
         const length = this.host.sendValue(this.id, value);
-        if (length >= 0) this.inFlight += length + MESSAGE_OVERHEAD;
+        if (length >= 0) this.sent(length + MESSAGE_OVERHEAD);
         else this.write(encodeBorrowed(value, this.host.largeBuffer));
         return SENT;
       }
@@ -95,19 +96,34 @@ export class Link {
 
   private enqueue(w: Waiting): void {
     this.waiting.push(w);
-    if (this.waiting.length === 1) this.host.wantCredit(1);
+    if (this.waiting.length === 1) {
+      this.host.wantCredit(1);
+      this.budget.wait(this);
+    }
   }
 
   private write(message: Encoded): void {
-    this.inFlight += message.length + MESSAGE_OVERHEAD;
+    this.sent(message.length + MESSAGE_OVERHEAD);
     this.host.send(this.id, message);
+  }
+
+  private sent(bytes: number): void {
+    this.inFlight += bytes;
+    this.budget.add(bytes);
   }
 
   /** The I/O thread passed `n` more bytes on. */
   credit(n: number): void {
     this.inFlight -= n;
+    this.budget.add(-n);
+    this.sendWaiting();
+    this.budget.release();
+  }
+
+  /** Sends what waits, as far as this link's window and the process's budget allow (SendBudget.release). */
+  sendWaiting(): void {
     if (this.waiting.length === 0) return;
-    while (this.waiting.length > 0 && this.inFlight < SEND_WINDOW) {
+    while (this.waiting.length > 0 && this.budget.allows(this.inFlight)) {
       const w = this.waiting.shift()!;
       if ("end" in w) {
         this.host.command(Command.End, this.id);
@@ -117,6 +133,7 @@ export class Link {
       }
     }
     if (this.waiting.length === 0) this.host.wantCredit(-1);
+    else this.budget.wait(this);
   }
 
   // --- inbound ---------------------------------------------------------------------------
@@ -151,6 +168,10 @@ export class Link {
     this.lost = reason;
     if (this.waiting.length > 0) this.host.wantCredit(-1);
     for (const w of this.waiting.splice(0)) if (!("end" in w)) w.pending.reject(channelError(this.pid, reason, "Sender"));
+    // What was on its way will not be credited: the others may have its share of the budget.
+    this.budget.add(-this.inFlight);
+    this.inFlight = 0;
+    this.budget.release();
     this.receiver?.drain();
   }
 }

@@ -5,9 +5,10 @@ import type { EventHandler, Host } from "../io/host.js";
 import { FRAME_HEADER } from "../io/frame.js";
 import { Command, MAIN_FIRST_ID, MESSAGE_OVERHEAD } from "../io/shared.js";
 import { channelError } from "./errors.js";
-import { ChunkPool } from "./chunks.js";
+import { ChunkPool } from "../io/chunks.js";
 import { END, Undecodable } from "./inbox.js";
 import { Link } from "./link.js";
+import { SendBudget } from "./send-budget.js";
 
 export type LinkEvents = Pick<EventHandler, "link" | "data" | "dataLarge" | "end" | "lost" | "credit">;
 
@@ -17,10 +18,16 @@ export class Links implements LinkEvents {
   private nextId = MAIN_FIRST_ID;
   private readonly chunks = new ChunkPool();
 
+  private readonly budget: SendBudget;
+
+  /** @param mem the process's memory, which sizes what it may have on its way to its peers. */
   constructor(
     private readonly host: Host,
     private readonly self: Pid,
-  ) {}
+    mem: number,
+  ) {
+    this.budget = new SendBudget(mem);
+  }
 
   /** The link to `pid`, for a new channel end of kind `side`. */
   forPid(pid: Pid, side: "Sender" | "Receiver"): Link {
@@ -36,7 +43,7 @@ export class Links implements LinkEvents {
   }
 
   private add(pid: Pid, id: number): Link {
-    const link = new Link(pid, id, this.host);
+    const link = new Link(pid, id, this.host, this.budget);
     this.byPid.set(pid, link);
     this.byId.set(id, link);
     return link;

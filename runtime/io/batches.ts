@@ -7,8 +7,6 @@ import { wordsOf, type Words } from "./words.js";
 
 /** The size of a batch; a frame larger than this gets a buffer of its own, not reused. */
 export const BATCH = 64 << 10;
-/** Free batches kept: a few per connection writing at once. */
-const KEPT = 32;
 
 /** A batch buffer, as a Buffer and as words (for words.ts's copies). */
 export interface Batch {
@@ -18,6 +16,17 @@ export interface Batch {
 
 export class BatchPool {
   private readonly free: Batch[] = [];
+
+  /**
+   * @param kept the most bytes of free batches kept: what the process may have on its way, all
+   *   peers together (budget.ts). Fewer (32 batches, once) left a root writing to ten peers slow
+   *   to read with ~60 MiB of written batches, dead but not yet collected.
+   */
+  constructor(private kept: number) {}
+
+  resize(kept: number): void {
+    this.kept = kept;
+  }
 
   /** A buffer of at least `size` bytes, from offset 0 of its own memory. */
   take(size: number): Batch {
@@ -29,6 +38,6 @@ export class BatchPool {
 
   /** Batches whose bytes the kernel has taken (their write's callback ran). */
   give(batches: readonly Batch[]): void {
-    for (const b of batches) if (b.buf.length === BATCH && this.free.length < KEPT) this.free.push(b);
+    for (const b of batches) if (b.buf.length === BATCH && (this.free.length + 1) * BATCH <= this.kept) this.free.push(b);
   }
 }

@@ -2,8 +2,9 @@
 // (Atomics.wait for `.block()`, Atomics.waitAsync for `await`) until events arrive.
 import { receiveMessageOnPort, type MessagePort } from "node:worker_threads";
 import type { Driver } from "../blockable.js";
-import { copyBytes, encodeInto, type Encoded } from "../codec/index.js";
+import { encodeInto, type Encoded } from "../codec/index.js";
 import { ConstellationError } from "../errors.js";
+import { ChunkPool, type Chunk } from "./chunks.js";
 import { LargeBuffers } from "./large-buffers.js";
 import { Queue } from "./queue.js";
 import { Ring } from "./ring.js";
@@ -24,7 +25,9 @@ export interface EventHandler {
 interface Held {
   readonly kind: Command;
   readonly arg: number;
+  /** A copy of the command's payload, in `chunk`, which is reused once the command is in the ring. */
   readonly payload: Uint8Array | undefined;
+  readonly chunk: Chunk | undefined;
 }
 
 export class Host implements Driver {
@@ -42,6 +45,7 @@ export class Host implements Driver {
   // Atomics.waitAsync does not (perf-reference.md §7).
   private readonly keepAlive = setInterval(() => {}, 1 << 30).unref();
   private readonly large: LargeBuffers;
+  private readonly chunks = new ChunkPool();
 
   constructor(
     shared: SharedMemory,
@@ -122,7 +126,15 @@ export class Host implements Driver {
   }
 
   private holdCommand(kind: Command, arg: number, payload: Uint8Array | undefined): void {
-    this.held.push({ kind, arg, payload: payload && copyBytes(payload) });
+    let chunk: Chunk | undefined;
+    let copy: Uint8Array | undefined;
+    if (payload) {
+      chunk = this.chunks.take(payload.length);
+      chunk.pending = 1;
+      copy = chunk.bytes.subarray(0, payload.length);
+      copy.set(payload);
+    }
+    this.held.push({ kind, arg, payload: copy, chunk });
     if (this.held.length === 1) {
       Atomics.store(this.words, Word.CommandSpaceWanted, 1);
       // Held commands are pending work: the room the I/O thread makes must wake this thread
@@ -140,6 +152,7 @@ export class Host implements Driver {
     while ((h = this.held.peek())) {
       if (!this.commands.write(h.kind, h.arg, h.payload)) break;
       this.held.shift();
+      h.chunk?.taken();
       moved = true;
     }
     if (this.held.length === 0 && this.holdingCommands) {

@@ -7,8 +7,7 @@ import { Links } from "../channel/links.js";
 import { boot, takePrestarted, type IoOptions } from "./boot.js";
 import { THREAD_FILE } from "./built.js";
 import { Host } from "./host.js";
-import { receiveBudget } from "./receive-budget.js";
-import { Command, IO_FAILED, IO_RUNNING, IO_STARTING, LARGE_MESSAGE, Word } from "./shared.js";
+import { budgetOf, Command, IO_FAILED, IO_RUNNING, IO_STARTING, LARGE_MESSAGE, Word } from "./shared.js";
 
 interface Io {
   readonly pid: Pid;
@@ -58,9 +57,9 @@ export function startIo(opts: IoOptions, mem: number): void {
       spawns.delete(request);
     },
   });
-  links = new Links(host, opts.pid);
+  links = new Links(host, opts.pid, mem);
   io = { pid: opts.pid, host, links, spawns, nextSpawn: 1 };
-  host.command(Command.Start, receiveBudget(mem));
+  host.command(Command.Start, budgetOf(mem));
   installDriver(host);
   process.on("exit", flushAtExit);
 }

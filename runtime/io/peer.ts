@@ -6,14 +6,18 @@ import type { Connection } from "./connection.js";
 import type { EventSink } from "./event-sink.js";
 import { Frame, FRAME_HEADER, FrameError, frame, writeFrameHeader } from "./frame.js";
 import { log } from "./log.js";
-import { Event, LARGE_MESSAGE, MESSAGE_OVERHEAD, SEND_WINDOW } from "./shared.js";
+import { Event, LARGE_MESSAGE, MESSAGE_OVERHEAD, PEER_FLOOR } from "./shared.js";
 import { PAD } from "../codec/tags.js";
 import type { Batch, BatchPool } from "./batches.js";
-import type { ReceiveBudget } from "./receive-budget.js";
+import type { Budget } from "./budget.js";
 import { copyWords, type Words } from "./words.js";
 
-/** Credits go back to the main thread in slices this big: a waiting sender wakes once per slice. */
-const CREDIT_SLICE = SEND_WINDOW >>> 2;
+/**
+ * Credits go back to the main thread in slices this big: a waiting sender wakes once per slice.
+ * Half of what a link may always have on its way (budget.ts): a link that waits for the
+ * process's budget has at least that floor on its way, so once it is written, a credit comes.
+ */
+const CREDIT_SLICE = PEER_FLOOR >>> 1;
 /** After an unannounced disconnect, how long to wait for the fabric's "exited" notice. */
 const LOST_GRACE_MS = 2000;
 
@@ -23,8 +27,8 @@ export type LostReason = "exited" | "connection lost";
 export interface PeerHost {
   readonly sink: EventSink;
   readonly batches: BatchPool;
-  /** What the process may hold of all its peers' messages (receive-budget.ts). */
-  readonly budget: ReceiveBudget;
+  /** What the process may hold of all its peers' messages (budget.ts). */
+  readonly budget: Budget;
   /** Takes back the memory of large messages once written (large-buffers.ts). */
   giveBack(buffers: readonly ArrayBuffer[]): void;
   /** Set when the process exits: inbound messages are dropped, every peer is asked for acks. */

@@ -117,6 +117,18 @@ export const SEND_WINDOW = 4 << 20;
 /** How many bytes of one link's inbound messages the main thread may hold unconsumed. */
 export const RECEIVE_WINDOW = 4 << 20;
 
+/**
+ * What a process may hold of its messages on their way, each way, all peers together: 1/16 of
+ * its `mem` (0: unbounded) within 4–64 MiB. A peer fills its window only while the process is
+ * within this (io/budget.ts).
+ */
+export function budgetOf(mem: number): number {
+  return mem > 0 ? Math.min(64 << 20, Math.max(4 << 20, Math.floor(mem / 16))) : 64 << 20;
+}
+
+/** What each peer may have on its way, each way, whatever the others have. */
+export const PEER_FLOOR = 256 << 10;
+
 /** The shared memory of one process's main/I/O pair. */
 export interface SharedMemory {
   readonly words: SharedArrayBuffer;

@@ -12,10 +12,10 @@ import { DEFAULT_MAX_FRAME } from "./frame.js";
 import { log } from "./log.js";
 import type { Peer } from "./peer.js";
 import { Peers, type ThreadHost } from "./peers.js";
-import { ReceiveBudget } from "./receive-budget.js";
+import { Budget } from "./budget.js";
 import { Ring } from "./ring.js";
 import { wordsOf, type Words } from "./words.js";
-import { Command, Event, IO_FAILED, IO_RUNNING, waitAsync, Word, type SharedMemory } from "./shared.js";
+import { budgetOf, Command, Event, IO_FAILED, IO_RUNNING, RECEIVE_WINDOW, type SharedMemory, waitAsync, Word } from "./shared.js";
 
 /** What the main thread hands the I/O thread (see index.ts). */
 export interface ThreadData {
@@ -40,8 +40,9 @@ const SPIN_RETRY_AFTER = 256;
 
 class IoThread implements ThreadHost {
   readonly sink: EventSink;
-  readonly batches = new BatchPool();
-  readonly budget = new ReceiveBudget();
+  // Until the main thread tells them (Command.Start), as for Resources.default().
+  readonly batches = new BatchPool(budgetOf(100 << 20));
+  readonly budget = new Budget(budgetOf(100 << 20), RECEIVE_WINDOW);
   private readonly large: LargeBuffers;
   readonly largeBuffer = (size: number): Buffer => this.large.take(size);
   flushing = false;
@@ -202,6 +203,7 @@ class IoThread implements ThreadHost {
         return this.spawn(arg, offset, length);
       case Command.Start:
         this.budget.resize(arg);
+        this.batches.resize(arg);
         this.control = new Control(this.data.fabric, this.data.pid, this.data.secret, this.sink, (pid) => this.peers.markExited(pid), () => this.afterIo());
         return;
       case Command.Flush:

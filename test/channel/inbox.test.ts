@@ -1,6 +1,6 @@
 import { expect, test } from "vitest";
 import { encode } from "../../runtime/codec/index.js";
-import { Chunk, ChunkPool } from "../../runtime/channel/chunks.js";
+import { Chunk, ChunkPool } from "../../runtime/io/chunks.js";
 import { END, Inbox, Undecodable } from "../../runtime/channel/inbox.js";
 
 /** A chunk holding `values`' encodings one after another, with their ranges. */

@@ -174,6 +174,16 @@ describe("spawned processes", () => {
     expect(run.code).toBe(0);
   });
 
+  it("send to ten receivers slow to read, all at once, within Resources.default()'s memory", async () => {
+    // Regression: each link could have 4 MiB on its way, held by the I/O thread, whose written
+    // batches were then garbage; and messages sent while the command ring was full were copied
+    // into fresh memory, nine in ten of them here: the root was killed.
+    const run = await runProgram("many-receivers.mjs", { args: ["10", "200"] });
+    expect([run.root.exit.status, run.root.exit.reason, text(run.root, 2)]).toEqual([{ code: 0 }, undefined, ""]);
+    expect(JSON.parse(text(run.root, 1))).toEqual({ received: new Array(10).fill(200), damaged: 0 });
+    expect(run.code).toBe(0);
+  });
+
   it("are reported killed by a signal from outside", async () => {
     const run = await runProgram("wait-child.mjs", {
       onEvent: (event) => {
