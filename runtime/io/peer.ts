@@ -185,8 +185,8 @@ export class Peer {
   }
 
   /**
-   * Credit owed to the main thread's send window now. Only whole slices: while it waits for
-   * credit, at least 3/4 of its window is on its way here, so a slice always comes.
+   * Credit owed to the main thread's send window now. Only whole slices: while a link waits for
+   * credit, it has at least two slices on its way here (CREDIT_SLICE), so a slice always comes.
    */
   takeCredit(): number {
     if (this.uncredited < CREDIT_SLICE) return 0;
