@@ -114,6 +114,7 @@ export class Link {
 
   /** The I/O thread passed `n` more bytes on. */
   credit(n: number): void {
+    if (this.lost) return; // what was on its way went back to the budget when the link failed
     this.inFlight -= n;
     this.budget.add(-n);
     this.sendWaiting();
