@@ -205,8 +205,10 @@ function decodeRange(buf: Buffer, from: number, end: number, borrowed: boolean):
     } catch (e) {
       throw new CodecError(`malformed v8 encoding: ${(e as Error).message}`);
     }
+    const revived = tag === TAG_V8 ? value : reviveClosures(value);
+    // Set last: reviving closures decodes their captures, which sets it too.
     lastKeptBytes = !borrowed; // its typed arrays may be views of the body
-    return tag === TAG_V8 ? value : reviveClosures(value);
+    return revived;
   }
   const r = reader.buf === buf ? reader : (reader = new Reader(buf));
   r.pos = r.origin = start;
@@ -215,6 +217,6 @@ function decodeRange(buf: Buffer, from: number, end: number, borrowed: boolean):
   r.viewed = false;
   const value = readFast(r);
   if (r.pos !== end) throw new CodecError(`${end - r.pos} stray bytes after the value`);
-  lastKeptBytes = r.viewed;
+  lastKeptBytes = r.viewed; // last, as above: readFast may revive closures
   return value;
 }

@@ -211,6 +211,13 @@ describe("closures", () => {
     expect(v8path.m.get("g")!(4)).toBe(14);
   });
 
+  test("decodeOwned counts what the v8 path keeps, also when reviving closures decodes their captures after it", () => {
+    const add = closure("test/codec#1", "Fn", { n: 10 }) as unknown as (x: number) => number;
+    const { value, keepsBytes } = decodeOwned(encode({ f: add, when: new Date(0), samples: new Float64Array(1024) }));
+    expect(keepsBytes).toBe(true);
+    expect((value as { f: typeof add }).f(1)).toBe(11);
+  });
+
   test("a closure whose captures do not match their types is a SchemaError", () => {
     const bad = closure("test/codec#1", "Fn", { n: "ten" as unknown as number });
     expect(() => roundTrip(bad)).toThrow(SchemaError);
