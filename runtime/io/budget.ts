@@ -28,7 +28,7 @@ export class Budget {
 
   /** Whether a peer holding `own` bytes may take another message. */
   allows(own: number): boolean {
-    return own < PEER_FLOOR || (own < this.window && this.held < this.total);
+    return own < PEER_FLOOR || (own < this.window && !this.spent);
   }
 
   /** Whether the process holds its whole budget. */

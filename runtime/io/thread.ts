@@ -4,6 +4,7 @@ import { createServer } from "node:net";
 import { receiveMessageOnPort, workerData, type MessagePort } from "node:worker_threads";
 import { copyBytes } from "../codec/index.js";
 import type { Pid } from "../pid.js";
+import { Resources } from "../resources.js";
 import { BatchPool } from "./batches.js";
 import { Control } from "./control.js";
 import { EventSink } from "./event-sink.js";
@@ -38,11 +39,13 @@ const SPIN_MAX_US = Number(process.env.CONSTELLATION_IO_SPIN_US ?? 150);
 const SPIN_MIN_US = 10;
 const SPIN_RETRY_AFTER = 256;
 
+const DEFAULT_BUDGET = budgetOf(Resources.default().mem);
+
 class IoThread implements ThreadHost {
   readonly sink: EventSink;
   // Until the main thread tells them (Command.Start), as for Resources.default().
-  readonly batches = new BatchPool(budgetOf(100 << 20));
-  readonly budget = new Budget(budgetOf(100 << 20), RECEIVE_WINDOW);
+  readonly batches = new BatchPool(DEFAULT_BUDGET);
+  readonly budget = new Budget(DEFAULT_BUDGET, RECEIVE_WINDOW);
   private readonly large: LargeBuffers;
   readonly largeBuffer = (size: number): Buffer => this.large.take(size);
   flushing = false;
