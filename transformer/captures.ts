@@ -64,7 +64,7 @@ export function analyzeCaptures(cx: CaptureContext): CaptureAnalysis {
 
   const reach = (symbol: ts.Symbol, decl: ts.Declaration): Reach => {
     if (decl.getSourceFile() !== sourceFile) return "shared";
-    if (decl.pos >= fn.pos && decl.end <= fn.end) return "ignore";
+    if (within(decl, fn)) return "ignore";
     if (!isBinding(tsi, decl)) return "ignore";
     if (isImport(tsi, decl) || tsi.getCombinedModifierFlags(decl) & tsi.ModifierFlags.Ambient) return "shared";
     if (enclosingFunction(tsi, decl)) return "captured";
@@ -123,7 +123,7 @@ export function analyzeCaptures(cx: CaptureContext): CaptureAnalysis {
       if (found || isTypeOnly(tsi, node)) return;
       if (tsi.isIdentifier(node) && !isPropertyName(tsi, node)) {
         const decl = valueSymbol(node)?.valueDeclaration;
-        if (decl && decl.getSourceFile() === sourceFile && !(decl.pos >= fnDecl.pos && decl.end <= fnDecl.end)) {
+        if (decl && decl.getSourceFile() === sourceFile && !within(decl, fnDecl)) {
           const statement = topLevelStatement(tsi, decl);
           if (tsi.isFunctionDeclaration(decl)) {
             if (!seen.has(decl)) found = lateUse(decl, seen);
@@ -223,12 +223,17 @@ function topLevelStatement(tsi: typeof ts, decl: ts.Node): ts.Statement | undefi
   return tsi.isSourceFile(n.parent) ? (n as ts.Statement) : undefined;
 }
 
+/** Whether `inner` lies within `outer`'s text. */
+function within(inner: ts.Node, outer: ts.Node): boolean {
+  return inner.pos >= outer.pos && inner.end <= outer.end;
+}
+
 /** Whether the env snapshot, taken at `call`, would read `decl` before it is initialised. */
 function inTemporalDeadZone(tsi: typeof ts, decl: ts.Node, call: ts.CallExpression): boolean {
   let n = decl;
   while (tsi.isBindingElement(n) || tsi.isObjectBindingPattern(n) || tsi.isArrayBindingPattern(n)) n = n.parent;
   if (!tsi.isVariableDeclaration(n) || !(tsi.getCombinedNodeFlags(n) & tsi.NodeFlags.BlockScoped)) return false;
-  const selfReference = n.initializer !== undefined && call.pos >= n.initializer.pos && call.end <= n.initializer.end;
+  const selfReference = n.initializer !== undefined && within(call, n.initializer);
   return selfReference || n.pos >= call.end;
 }
 
