@@ -58,12 +58,13 @@ export class HumanFormatter implements Formatter {
   }
 
   private output(pid: Pid, fd: OutputFd, bytes: Uint8Array): void {
-    if (bytes.length === 0) return;
+    const sink = fd === 1 ? this.stdout : this.stderr;
+    // A stdout whose reader has gone (`| head`) takes nothing more, nor its indentation.
+    if (bytes.length === 0 || sink.destroyed) return;
     if (pid !== this.current) this.endLine();
     this.switchTo(pid);
     if (this.openLine !== undefined && this.openLine !== fd) this.endLine();
     if (this.openLine === undefined) this.stderr.write(INDENT);
-    const sink = fd === 1 ? this.stdout : this.stderr;
     let start = 0;
     for (let nl = bytes.indexOf(NEWLINE); nl !== -1; nl = bytes.indexOf(NEWLINE, start)) {
       sink.write(bytes.subarray(start, nl + 1));

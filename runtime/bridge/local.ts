@@ -5,6 +5,7 @@ import type { RunEvent } from "./events.js";
 import type { Formatter } from "./formatter.js";
 import { HumanFormatter } from "./human.js";
 import { JsonFormatter } from "./json.js";
+import { OutputFlow } from "./output-flow.js";
 import { RunStatus } from "./status.js";
 
 /** The bridge's output form (SPEC §5). */
@@ -24,12 +25,14 @@ export async function runLocally(resources: Resources, format: OutputFormat, spa
       ? new JsonFormatter(process.stdout)
       : new HumanFormatter(process.stdout, process.stderr, process.stderr.isTTY === true && !("NO_COLOR" in process.env));
   const status = new RunStatus();
+  // A reader that has gone (`| head`) ends the run, as SIGPIPE ends a plain program that prints.
+  const output = new OutputFlow([process.stdout, process.stderr], () => fabric.stop("the run's output was closed"));
   const emit = (event: RunEvent): void => {
     formatter.write(event);
     status.record(event);
     if (status.ended) {
       fabric.close();
-      process.exit(status.code());
+      output.flushed(() => process.exit(status.code()));
     }
   };
   const fabric = await LocalFabric.start({
@@ -39,6 +42,7 @@ export async function runLocally(resources: Resources, format: OutputFormat, spa
     env: process.env,
     spares,
     emit,
+    output,
     log,
   });
   stopOnSignals(fabric);

@@ -5,12 +5,14 @@ import type { Resources } from "../resources.js";
 import { ControlServer } from "./control-server.js";
 import type { Environment } from "./environment.js";
 import { type LaunchRequest, Launcher, type LauncherOptions } from "./launcher.js";
-import { Monitor, type ProcessEvent } from "./monitor.js";
+import { Monitor, type OutputRoom, type ProcessEvent } from "./monitor.js";
 
 /** What a local run needs: the program to start, its secret, and where events and logs go. */
 export interface LocalFabricOptions extends Omit<LauncherOptions, "fabric"> {
   /** Receives every event of the run, in an order that keeps SPEC §5's guarantees. */
   readonly emit: (event: RunEvent) => void;
+  /** Where the processes' output goes: while it is full, their output waits. */
+  readonly output: OutputRoom;
   /** The fabric's own diagnostics (refused connections). */
   readonly log: (message: string) => void;
 }
@@ -95,7 +97,7 @@ export class LocalFabric {
     const { pid } = launched;
     announce(pid);
     let entry: Entry | undefined;
-    const monitor = new Monitor(launched, request.resources.mem, (event) => {
+    const monitor = new Monitor(launched, request.resources.mem, this.options.output, (event) => {
       if (event.type !== "exit") return this.options.emit(event);
       entry!.exit = event;
       // A child that ended before its hello has finished starting too; the root's end is the run's.

@@ -8,6 +8,16 @@ import { overLimit, watchMemory } from "./memory-limit.js";
 export type ProcessEvent = Extract<RunEvent, { type: "output" | "close" | "exit" }>;
 
 /**
+ * Whether the run's output has room for more. While it has none, the monitors leave their
+ * processes' pipes unread, and those processes' writes wait (process/stdio.ts).
+ */
+export interface OutputRoom {
+  readonly full: boolean;
+  /** Calls `resume` once there is room again. */
+  whenRoom(resume: () => void): void;
+}
+
+/**
  * Watches one process (notes/constellation.md §3.2): forwards its stdout and stderr with their
  * ends, enforces its memory limit, and reports its exit only once both fds have ended, so no
  * output can follow the exit.
@@ -21,6 +31,7 @@ export class Monitor {
   constructor(
     private readonly launched: Launched,
     memLimit: number,
+    private readonly room: OutputRoom,
     private readonly emit: (event: ProcessEvent) => void,
   ) {
     const { pid, process: child } = launched;
@@ -54,7 +65,12 @@ export class Monitor {
       this.open.delete(fd);
       this.maybeDone();
     };
-    stream.on("data", (bytes: Buffer) => this.emit({ type: "output", pid, fd, bytes }));
+    stream.on("data", (bytes: Buffer) => {
+      this.emit({ type: "output", pid, fd, bytes });
+      if (!this.room.full) return;
+      stream.pause();
+      this.room.whenRoom(() => stream.resume());
+    });
     stream.once("end", end);
     stream.once("close", end);
     stream.once("error", end);

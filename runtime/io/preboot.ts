@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { isMainThread } from "node:worker_threads";
 import { readAssignment } from "../process/assignment.js";
 import { restoreMallocVariable } from "../process/malloc-tuning.js";
+import { blockingOutput } from "../process/stdio.js";
 import { ioOptions, readStartEnv } from "../process/env.js";
 import { prestart } from "./boot.js";
 
@@ -29,6 +30,7 @@ if (isMainThread && marked && (role === "root" || role === "child")) {
   } catch {
     // A malformed environment: init() reads it again and reports it where the program can see it.
   }
+  blockingOutput();
   if (role === "child") takeAssignment();
 }
 

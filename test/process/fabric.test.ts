@@ -31,6 +31,7 @@ async function runFabric(args: string[], mem: number, onEvent?: (event: RunEvent
       env: process.env,
       spares: 1,
       log: (message) => logs.push(message),
+      output: { full: false, whenRoom: (resume) => resume() }, // kept in memory: always room
       emit: (event) => {
         events.push(event);
         status.record(event);

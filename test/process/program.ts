@@ -25,13 +25,15 @@ export interface RunOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Sees each event as it arrives, with the bridge's OS pid, and may act on the run. */
   readonly onEvent?: (event: JsonEvent, bridgePid: number) => void;
+  /** Leaves the bridge's stdout unread for this long at first, as a slow reader would. */
+  readonly unreadMs?: number;
 }
 
 /**
  * Runs `node <fixture> [args]` (so init() makes it the bridge) in the machine form. Checks
  * SPEC §5's ordering rules while rebuilding the process tree.
  */
-export function runProgram(name: string, { args = [], env = {}, onEvent }: RunOptions = {}): Promise<ProgramRun> {
+export function runProgram(name: string, { args = [], env = {}, onEvent, unreadMs = 0 }: RunOptions = {}): Promise<ProgramRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [fixture(name), ...args], {
       stdio: ["ignore", "pipe", "pipe"],
@@ -49,6 +51,10 @@ export function runProgram(name: string, { args = [], env = {}, onEvent }: RunOp
         onEvent?.(event, child.pid!);
       }
     });
+    if (unreadMs > 0) {
+      child.stdout.pause();
+      setTimeout(() => child.stdout.resume(), unreadMs);
+    }
     child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
     child.on("error", reject);
     child.on("close", (code) => {

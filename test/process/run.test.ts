@@ -1,5 +1,6 @@
+import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { runProgram } from "./program.js";
+import { fixture, runProgram, type ProgramRun } from "./program.js";
 
 describe("a program run locally (init() in the process started is the bridge)", () => {
   it("exits with the root's code", async () => {
@@ -58,5 +59,61 @@ describe("a program run locally (init() in the process started is the bridge)", 
     });
     expect(run.root.exit).toMatchObject({ status: { signal: "SIGKILL" }, reason: "the run was interrupted by SIGINT" });
     expect(run.code).toBe(137);
+  });
+
+  /** The child's exit and lines, checked: all of them, in order. */
+  const expectFlood = (run: ProgramRun, lines: number): void => {
+    const [child] = run.root.children;
+    expect(child!.exit).toEqual({ type: "exit", pid: child!.pid, status: { code: 3 } });
+    const printed = child!.output[1].toString().split("\n");
+    expect(printed.length).toBe(lines + 1);
+    expect(printed.slice(0, lines).findIndex((line, i) => line !== `line ${i} of the flood, with some text to make it longer`)).toBe(-1);
+    expect(run.code).toBe(1); // a process of the run failed, with code 3
+  };
+
+  it("keeps a process that prints faster than its output is read waiting, not growing, and loses none of it at process.exit", async () => {
+    const lines = 200_000;
+    let stopped = false;
+    // The bridge stops reading for a second, as a busy one would: the child's pipe fills.
+    const run = await runProgram("print-flood.mjs", {
+      args: [String(lines)],
+      onEvent: (event, bridge) => {
+        if (stopped || event.type !== "output") return; // only the child prints
+        stopped = true;
+        process.kill(bridge, "SIGSTOP");
+        setTimeout(() => process.kill(bridge, "SIGCONT"), 1000);
+      },
+    });
+    expectFlood(run, lines);
+  });
+
+  it("holds the run back while its own output is not read, and writes it all out before exiting", async () => {
+    const lines = 20_000;
+    // Far longer than the run takes when nothing holds it back.
+    const run = await runProgram("print-flood.mjs", { args: [String(lines)], unreadMs: 3000 });
+    expectFlood(run, lines);
+  });
+
+  it("stops the run, quietly, when the reader of its output goes away (as `| head` does)", async () => {
+    const bridge = spawn(process.execPath, [fixture("print-forever.mjs")], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, CONSTELLATION_FORMAT: "json" },
+    });
+    let stderr = "";
+    bridge.stderr.setEncoding("utf8").on("data", (text: string) => (stderr += text));
+    const closed = new Promise<number | null>((resolve) => bridge.on("close", resolve));
+    let seen = "";
+    const printer = await new Promise<number>((resolve) =>
+      bridge.stdout.setEncoding("utf8").on("data", (text: string) => {
+        seen += text;
+        const pid = /os pid (\d+)/.exec(seen);
+        if (pid === null) return;
+        bridge.stdout.destroy();
+        resolve(Number(pid[1]));
+      }),
+    );
+    expect(await closed).toBe(1);
+    expect(stderr).toBe("");
+    expect(() => process.kill(printer, 0)).toThrow(/ESRCH/);
   });
 });
