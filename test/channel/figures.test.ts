@@ -20,6 +20,6 @@ test.each([
   const root = await run.launch(fixture, arg);
   expect(await root.exit, root.stderr).toBe(0);
   const figures = root.lines.at(-1);
-  if ("received" in figures) expect(figures).toMatchObject({ received: arg.count, outOfOrder: 0 });
+  if ("received" in figures) expect(figures).toMatchObject({ received: (arg as { count: number }).count, outOfOrder: 0 });
   console.log(`${name}: ${JSON.stringify(figures)}`);
 });

@@ -16,7 +16,7 @@ afterEach(() => {
 function pool(): { buffers: LargeBuffers; giveBack(b: Buffer): void } {
   const channel = new MessageChannel();
   channels.push(channel);
-  return { buffers: new LargeBuffers(channel.port1), giveBack: (b) => channel.port2.postMessage(b.buffer, [b.buffer]) };
+  return { buffers: new LargeBuffers(channel.port1), giveBack: (b) => channel.port2.postMessage(b.buffer, [b.buffer as ArrayBuffer]) };
 }
 
 describe("LargeBuffers", () => {

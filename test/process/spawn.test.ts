@@ -124,7 +124,7 @@ describe("spawned processes", () => {
       onEvent: (event, bridge) => {
         const m = event.type === "output" ? /^(?:root|first|second) (\d+)/.exec(event.data ?? "") : null;
         if (m) named.add(Number(m[1]));
-        if (!event.data?.startsWith("first ")) return;
+        if (event.type !== "output" || !event.data?.startsWith("first ")) return;
         void (async () => {
           // The bridge's one other child is the spare: once it is gone (reaped), let the root go on.
           while ((spare = childrenOf(bridge).find((p) => !named.has(p))) === undefined) await new Promise((r) => setTimeout(r, 20));
