@@ -9,7 +9,7 @@ import { Command, MESSAGE_OVERHEAD, PEER_FLOOR, RECEIVE_WINDOW } from "../io/sha
 import type { SendBudget } from "./send-budget.js";
 import { channelError } from "./errors.js";
 import type { Chunk } from "../io/chunks.js";
-import { Inbox, type InboxItem } from "./inbox.js";
+import { END, Inbox, type InboxItem } from "./inbox.js";
 
 /** The end of a channel that is fed from a link (a Receiver). */
 export interface Drainable {
@@ -31,6 +31,9 @@ const SENT = resolved(undefined);
 const CONSUMED_SLICE = RECEIVE_WINDOW >>> 2;
 const CONSUMED_WHEN_EMPTY = PEER_FLOOR >>> 1;
 
+/** What {@link Link.take} gives for an end-of-stream that was another Receiver's. */
+export const PASSED: unique symbol = Symbol("another Receiver's end of stream");
+
 export class Link {
   /** The live Sender to this pid, if any (at most one). */
   sender: { close(): void } | undefined;
@@ -43,6 +46,8 @@ export class Link {
   private inFlight = 0;
   private readonly waiting: Waiting[] = [];
   private unreported = 0;
+  /** Which Receiver took the latest message of the stream being read, until its end is taken. */
+  private reader: object | undefined;
 
   constructor(
     readonly pid: Pid,
@@ -150,8 +155,26 @@ export class Link {
     this.receiver?.drain();
   }
 
-  /** Takes the next inbox item (the caller checked there is one). */
-  take(): InboxItem {
+  /**
+   * Takes the next inbox item for `reader` (the caller checked there is one). An end-of-stream
+   * is the end of the Receiver that read its stream: when another Receiver, since dropped, took
+   * that stream's last message, `reader` gets PASSED for it and starts with the next stream.
+   * (So a Receiver made, read once and dropped in a loop, `using rx = …`, meets a Sender made,
+   * sent once and closed in the same loop; one made before any message of the stream was read,
+   * or that read some of them, ends with it.)
+   */
+  take(reader: object): InboxItem | typeof PASSED {
+    const item = this.takeNext();
+    if (item !== END) {
+      this.reader = reader;
+      return item;
+    }
+    const passed = this.reader !== undefined && this.reader !== reader;
+    this.reader = undefined;
+    return passed ? PASSED : END;
+  }
+
+  private takeNext(): InboxItem {
     const size = this.inbox.peekSize();
     this.unreported += size;
     if (this.unreported >= CONSUMED_SLICE || (this.inbox.length === 1 && this.unreported >= CONSUMED_WHEN_EMPTY)) {

@@ -5,7 +5,7 @@ import { running } from "../io/index.js";
 import type { TypeCheck } from "../validator.js";
 import { channelError } from "./errors.js";
 import { END, Undecodable } from "./inbox.js";
-import type { Drainable, Link } from "./link.js";
+import { PASSED, type Drainable, type Link } from "./link.js";
 
 /** One pending recv (or a select's claim on this receiver). */
 export interface Waiter<T> {
@@ -24,7 +24,9 @@ export class Failure {
 /**
  * The receiving half of the channel from `pid` to this process. At most one live Receiver per
  * remote pid per process (a second one throws `ChannelError` "duplicate"). Messages sent
- * before it existed wait for it. Every value received is checked against the channel's
+ * before it existed wait for it, and so do those a dropped Receiver left unread, with the end
+ * of their stream; a Receiver dropped after its stream's last message takes that stream's end
+ * with it, so channels made and dropped for each message (`using`) meet. Every value received is checked against the channel's
  * declared type (when built with the transformer): a mismatch rejects that recv with
  * `SchemaError`. When the remote closes its Sender, recv rejects with `ChannelError` "closed"
  * and iteration ends; when the remote is gone, with "exited" or "connection lost".
@@ -155,11 +157,6 @@ export class Receiver<T> implements AsyncIterable<T>, Disposable, Drainable {
     if (i >= 0) this.waiters.splice(i, 1);
   }
 
-  /** Whether a recv now would settle at once. */
-  get ready(): boolean {
-    return this.state !== "open" || this.link.inbox.length > 0 || this.link.lost !== undefined;
-  }
-
   /** Serves waiters while values (or the end) are available. */
   drain(): void {
     while (this.waiters.length > 0) {
@@ -175,8 +172,11 @@ export class Receiver<T> implements AsyncIterable<T>, Disposable, Drainable {
   poll(): T | Failure | typeof NOTHING {
     if (this.state !== "open") return new Failure(channelError(this.pid, "closed", "Receiver"));
     const link = this.link;
-    if (link.inbox.length === 0) return link.lost ? new Failure(channelError(this.pid, link.lost, "Receiver")) : NOTHING;
-    const item = link.take();
+    let item;
+    do {
+      if (link.inbox.length === 0) return link.lost ? new Failure(channelError(this.pid, link.lost, "Receiver")) : NOTHING;
+      item = link.take(this);
+    } while (item === PASSED);
     if (item === END) {
       this.state = "ended";
       return new Failure(channelError(this.pid, "closed", "Receiver"));

@@ -1,5 +1,5 @@
 import { Pending, rejected, resolved, type Blockable } from "../blockable.js";
-import { Failure, type Receiver, type Waiter } from "./receiver.js";
+import { Failure, NOTHING, type Receiver, type Waiter } from "./receiver.js";
 
 /** The outcome of {@link select}: which receiver, and the value it gave. */
 export interface Selected<T> {
@@ -22,8 +22,8 @@ export function select<R extends Receiver<any>[]>(...receivers: R): Blockable<Se
   type V = R[number] extends Receiver<infer U> ? U : never;
   if (receivers.length === 0) return rejected(new TypeError("select() needs at least one receiver"));
   for (let index = 0; index < receivers.length; index++) {
-    if (!receivers[index]!.ready) continue;
     const now = receivers[index]!.poll();
+    if (now === NOTHING) continue;
     if (now instanceof Failure) return rejected(now.error);
     return resolved({ index, value: now as V });
   }

@@ -126,6 +126,13 @@ describe("lifecycle", () => {
     expect(child.lines).toEqual([{ duplicate: "duplicate", afterClose: "closed", duplicateReceiver: "duplicate" }]);
   });
 
+  test("channels made and closed for each message (`using`) meet; a stream's end is the Receiver's that read it", async () => {
+    expect(await result("scoped-root.mjs", { rounds: 300 })).toEqual({ wrong: 0 });
+    const child = await run.spawned("scoped.mjs");
+    expect(await child.exit).toBe(0);
+    expect(child.lines).toEqual([{ partly: [10, 11, "closed"], empty: "closed" }]);
+  });
+
   test.each(["natural", "exit", "throw"])("everything sent is delivered before a process exits (%s)", async (how) => {
     const r = await result("flush-root.mjs", { count: 20_000, how });
     expect(r).toEqual({ received: 20_000, inOrder: true });
