@@ -26,10 +26,11 @@ export class Failure {
  * remote pid per process (a second one throws `ChannelError` "duplicate"). Messages sent
  * before it existed wait for it, and so do those a dropped Receiver left unread, with the end
  * of their stream; a Receiver dropped after its stream's last message takes that stream's end
- * with it, so channels made and dropped for each message (`using`) meet. Every value received is checked against the channel's
- * declared type (when built with the transformer): a mismatch rejects that recv with
- * `SchemaError`. When the remote closes its Sender, recv rejects with `ChannelError` "closed"
- * and iteration ends; when the remote is gone, with "exited" or "connection lost".
+ * with it, so channels made and dropped for each message (`using`) meet. Every value received
+ * is checked against the channel's declared type (when built with the transformer): a mismatch
+ * rejects that recv with `SchemaError`. When the remote closes its Sender, recv rejects with
+ * `ChannelError` "closed" and iteration ends; when the remote is gone, with "exited" or
+ * "connection lost".
  *
  * @example
  * ```ts
