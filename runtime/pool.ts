@@ -162,6 +162,8 @@ export class ProcessPool implements Disposable, AsyncDisposable {
   readonly #startWorker: () => Promise<Pid>;
   #live: number;
   #closing: Promise<void> | undefined;
+  /** The maps still handing out items: close() lets them finish before the queue ends. */
+  readonly #mapping = new Set<Promise<unknown>>();
 
   /**
    * Spawns `processes` workers, each with `resources` (default {@link Resources.default}).
@@ -199,13 +201,19 @@ export class ProcessPool implements Disposable, AsyncDisposable {
       throw new TypeError("ProcessPool.spawn(job): the job must be a serializable closure: wrap it in FnOnce(...) and build with the constellation-ts transformer");
     }
     if (this.#closing) throw new ConstellationError("ProcessPool.spawn(job) called after close()");
+    return this.#submit<T>(job);
+  }
+
+  #submit<T>(job: FnOnce<() => T | Promise<T>>): Promise<T> {
     return new Promise<T>((resolve, reject) => this.#queue.push({ job, resolve: resolve as (value: unknown) => void, reject }));
   }
 
   /**
    * Runs `work(item)` for every item, spread over the workers, and resolves with the results
    * in the order of `items`. Rejects as soon as one item fails, with that item's error (as
-   * {@link ProcessPool.spawn} does); the other items still run.
+   * {@link ProcessPool.spawn} does); the other items still run. Items are taken from `items`
+   * as workers become free, so what waits costs no more than the iterable itself (a job made
+   * for each item at once held ~0.9 KB each: 20 000 of them took a 100 MiB root past its limit).
    *
    * @example
    * ```ts
@@ -216,7 +224,26 @@ export class ProcessPool implements Disposable, AsyncDisposable {
     if (!isClosure(work)) {
       throw new TypeError("ProcessPool.map(items, work): work must be a serializable closure: wrap it in Fn(...) and build with the constellation-ts transformer");
     }
-    return Promise.all(Array.from(items, (item) => this.spawn(handMade<() => O | Promise<O>>(APPLY, { work, item }))));
+    if (this.#closing) throw new ConstellationError("ProcessPool.map(items, work) called after close()");
+    const iterator = items[Symbol.iterator]();
+    const results: O[] = [];
+    let taken = 0;
+    return new Promise<O[]>((resolve, reject) => {
+      // One lane a worker: each takes the next item once its last one is done.
+      const lane = async (): Promise<void> => {
+        for (let next = iterator.next(); next.done !== true; next = iterator.next()) {
+          const at = taken++;
+          try {
+            results[at] = await this.#submit(handMade<() => O | Promise<O>>(APPLY, { work, item: next.value }));
+          } catch (error) {
+            reject(error); // the first rejection is the one that counts
+          }
+        }
+      };
+      const lanes = Promise.all(Array.from({ length: Math.max(1, this.#live) }, lane)).then(() => resolve(results), reject);
+      this.#mapping.add(lanes);
+      void lanes.finally(() => this.#mapping.delete(lanes));
+    });
   }
 
   /**
@@ -270,6 +297,8 @@ export class ProcessPool implements Disposable, AsyncDisposable {
   }
 
   async #shutDown(): Promise<void> {
+    // Items of maps under way were submitted with them: they run before the workers end.
+    while (this.#mapping.size > 0) await Promise.all(this.#mapping);
     this.#queue.end();
     // Workers that replace lost ones join the list while the others finish.
     const failures: Error[] = [];
