@@ -138,7 +138,8 @@ function encodeV8(value: unknown): Uint8Array {
   try {
     return serialize(value);
   } catch (e) {
-    if (!holdsClosure(value)) throw cannotEncode(e);
+    // Too deep for V8's serializer is too deep for the walk that looks for closures too.
+    if (tooDeep(e) || !holdsClosure(value)) throw cannotEncode(e);
   }
   let body: Buffer;
   try {
@@ -152,8 +153,12 @@ function encodeV8(value: unknown): Uint8Array {
   return out;
 }
 
+function tooDeep(e: unknown): boolean {
+  return e instanceof RangeError && e.message.includes("call stack");
+}
+
 function cannotEncode(e: unknown): CodecError {
-  const why = e instanceof Error ? e.message : String(e);
+  const why = tooDeep(e) ? `it is nested too deeply (${(e as Error).message})` : e instanceof Error ? e.message : String(e);
   return new CodecError(
     `cannot send this value: ${why} (a channel carries what structured clone does, plus pids and FnOnce/FnMut/Fn closures)`,
   );

@@ -157,6 +157,14 @@ describe("codec round trips", () => {
     expect(() => encode(Symbol("s"))).toThrow(CodecError);
   });
 
+  test("a value nested deeper than V8's serializer goes is refused with a CodecError, as structuredClone refuses it", () => {
+    let deep: unknown = { leaf: true };
+    for (let i = 0; i < 100_000; i++) deep = { next: deep };
+    expect(() => structuredClone(deep)).toThrow(RangeError);
+    expect(() => encode(deep)).toThrow(CodecError);
+    expect(() => encode([deep])).toThrow(/cannot send this value: it is nested too deeply/);
+  });
+
   test("the version is exported for the handshake", () => {
     expect(CODEC_VERSION).toBeGreaterThan(0);
   });
