@@ -112,6 +112,11 @@ describe("select", () => {
     expect(r).toEqual({ received: new Array(8).fill(10_000), outOfOrder: 0 });
   });
 
+  test.each([1, 2, 3])("read at random, by recv, select, aborted recvs and Receivers made anew, streams of random lengths come whole and in order (seed %i)", async (seed) => {
+    const r = await result("read-anyhow.mjs", { senders: 3, count: 5_000, seed });
+    expect(r).toEqual({ received: [5_000, 5_000, 5_000], outOfOrder: 0, streamsEnded: true, remade: true });
+  });
+
   test("an aborted recv consumes nothing", async () => {
     expect(await result("abort.mjs")).toEqual({ aborted: "AbortError", already: "AbortError", next: "go" });
   });
