@@ -347,7 +347,7 @@ export class ProcessPool implements Disposable, AsyncDisposable {
    * queue ends; closing the job channel then tells the worker to leave its loop. A worker whose
    * jobs come back quickly gets its next one while it still runs the last ({@link QUICK_JOB_MS}):
    * it has it at hand instead of waiting a round trip for it (20 000 tiny jobs on 4 workers took
-   * 5.3–7.4 s one at a time, 3.9–4.1 two at a time). Longer jobs go one at a time, so that none
+   * 4.8–7.4 s one at a time, 3.4–4.1 two at a time). Longer jobs go one at a time, so that none
    * waits behind another while a worker is free. Resolves with false if the worker was lost; the
    * tasks it held were told (each may have run, or not: at most once).
    */
