@@ -5,9 +5,16 @@ import { Mem } from "../resources.js";
 const POLL_MS = 50;
 
 /**
- * Watches a process's resident set size (VmRSS in /proc/<pid>/status) and calls `exceeded` once
- * with it when it goes over `limit` bytes. Returns a function that stops watching.
- * Sampling means a process may briefly go over before it is caught.
+ * Watches a process's own resident memory and calls `exceeded` once with it when it goes over
+ * `limit` bytes. Returns a function that stops watching. Sampling means a process may briefly
+ * go over before it is caught.
+ *
+ * Its own memory is what it allocated (RssAnon + RssShmem in /proc/<pid>/status: heaps, stacks,
+ * buffers, shared memory), not the pages of node's binary and libraries (RssFile, ~40 MiB here),
+ * which every process of the machine shares and the kernel can drop and read again: counting
+ * them, a `Resources.default()` process had ~40 MiB of its 100 for its program, and one streaming
+ * objects to another for a minute was killed as its two V8 heaps grew to their working size
+ * (~45 MiB). Without those fields (Linux before 4.5), the whole resident set (VmRSS) counts.
  */
 export function watchMemory(osPid: number, limit: number, exceeded: (rss: number) => void): () => void {
   let stopped = false;
@@ -29,7 +36,7 @@ export function watchMemory(osPid: number, limit: number, exceeded: (rss: number
   };
 }
 
-/** The process's resident memory in bytes, or undefined once it is gone. */
+/** The process's own resident memory in bytes (see {@link watchMemory}), or undefined once it is gone. */
 async function residentBytes(osPid: number): Promise<number | undefined> {
   let status: string;
   try {
@@ -37,17 +44,20 @@ async function residentBytes(osPid: number): Promise<number | undefined> {
   } catch {
     return undefined;
   }
-  const m = /^VmRSS:\s+(\d+) kB$/m.exec(status);
-  return m ? Number(m[1]) * Mem.KiB : undefined;
+  const kB = (field: string): number | undefined => {
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB$`, "m").exec(status);
+    return m ? Number(m[1]) * Mem.KiB : undefined;
+  };
+  const anon = kB("RssAnon");
+  return anon === undefined ? kB("VmRSS") : anon + (kB("RssShmem") ?? 0);
 }
 
 /**
- * Why a process over its limit was killed. Node takes ~60 MiB before the program does anything,
- * which a program given Resources.default()'s 100 MiB (the root's, unless `init()` says
- * otherwise) does not expect: the reason says what it had and what to change.
+ * Why a process over its limit was killed: what it had and what to change. Node's own heaps
+ * and buffers take ~15 MiB of it before the program does anything.
  */
 export function overLimit(limit: number, rss: number): string {
-  return `memory limit ${formatMem(limit)} exceeded: resident ${Math.round(rss / Mem.MiB)} MiB, Node's own ~60 MiB included; ask for more mem`;
+  return `memory limit ${formatMem(limit)} exceeded: ${Math.round(rss / Mem.MiB)} MiB of its own resident memory, Node's ~15 MiB included; ask for more mem`;
 }
 
 /** A byte count in the largest unit that divides it exactly: `100 MiB`, `1536 KiB`, `1000 B`. */

@@ -133,7 +133,7 @@ describe("local fabric", () => {
     expect(run.events.at(-1)).toMatchObject({
       type: "exit",
       status: { signal: "SIGKILL" },
-      reason: expect.stringMatching(/^memory limit 80 MiB exceeded: resident \d+ MiB, Node's own ~60 MiB included; ask for more mem$/),
+      reason: expect.stringMatching(/^memory limit 80 MiB exceeded: \d+ MiB of its own resident memory, Node's ~15 MiB included; ask for more mem$/),
     });
     expect(run.code).toBe(137);
   });

@@ -79,13 +79,15 @@ describe("spawned processes", () => {
     expect(run.code).toBe(1);
   });
 
-  it("are killed when they go over their memory, with the reason", async () => {
+  it("are killed when they go over their memory, with the reason; what counts is their own, not node's shared binary", async () => {
     const run = await runProgram("memory-limit.mjs");
-    const [child] = run.root.children;
+    const [child, small] = run.root.children;
     expect(child?.exit).toMatchObject({
       status: { signal: "SIGKILL" },
-      reason: expect.stringMatching(/^memory limit 80 MiB exceeded: resident \d+ MiB, Node's own ~60 MiB included; ask for more mem$/),
+      reason: expect.stringMatching(/^memory limit 80 MiB exceeded: \d+ MiB of its own resident memory, Node's ~15 MiB included; ask for more mem$/),
     });
+    expect(small?.exit).toEqual({ type: "exit", pid: small?.pid, status: { code: 0 } });
+    expect(text(small!, 1)).toBe(`kept ${8 * 1024 * 1024} bytes\n`);
     expect(run.root.exit.status).toEqual({ code: 0 });
     expect(run.code).toBe(1);
   });
