@@ -2,6 +2,7 @@ import { describe, expect, test } from "vitest";
 import { Frame, FrameDecoder, FrameError, frame } from "../../runtime/io/frame.js";
 import { challenge, checkWelcome, hello, helloProblem, welcome, type Welcome } from "../../runtime/io/handshake.js";
 import { makePid } from "../../runtime/pid.js";
+import { random as seeded } from "./fixtures/random.mjs";
 
 /** Feeds `chunks` as a socket would: each read into the memory the decoder gives, as much as fits. */
 function feed(decoder: FrameDecoder, chunk: Buffer, onFrame: () => void = () => {}): void {
@@ -18,17 +19,6 @@ function frames(decoder: FrameDecoder, chunks: Buffer[]): [Frame, string][] {
   const out: [Frame, string][] = [];
   for (const chunk of chunks) feed(decoder, chunk, () => out.push([decoder.type, decoder.body.toString()]));
   return out;
-}
-
-/** A small deterministic generator of numbers in [0, 1) (mulberry32). */
-function seeded(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe("frame decoding", () => {
