@@ -4,6 +4,11 @@ import { Mem } from "../resources.js";
 /** How often a process's resident memory is sampled. */
 const POLL_MS = 50;
 
+/** The fields of /proc/<pid>/status read, in kB. */
+const RSS_ANON = /^RssAnon:\s+(\d+) kB$/m;
+const RSS_SHMEM = /^RssShmem:\s+(\d+) kB$/m;
+const VM_RSS = /^VmRSS:\s+(\d+) kB$/m;
+
 /**
  * Watches a process's own resident memory and calls `exceeded` once with it when it goes over
  * `limit` bytes. Returns a function that stops watching. Sampling means a process may briefly
@@ -44,12 +49,12 @@ async function residentBytes(osPid: number): Promise<number | undefined> {
   } catch {
     return undefined;
   }
-  const kB = (field: string): number | undefined => {
-    const m = new RegExp(`^${field}:\\s+(\\d+) kB$`, "m").exec(status);
+  const bytes = (field: RegExp): number | undefined => {
+    const m = field.exec(status);
     return m ? Number(m[1]) * Mem.KiB : undefined;
   };
-  const anon = kB("RssAnon");
-  return anon === undefined ? kB("VmRSS") : anon + (kB("RssShmem") ?? 0);
+  const anon = bytes(RSS_ANON);
+  return anon === undefined ? bytes(VM_RSS) : anon + (bytes(RSS_SHMEM) ?? 0);
 }
 
 /**
