@@ -27,11 +27,12 @@ interface Task {
 }
 
 const WORKER = "constellation-ts/pool#worker";
+const APPLY = "constellation-ts/pool#apply";
+
 /** How many jobs a worker may hold at once: the one it runs and the next (see ProcessPool.#feed). */
 const PIPELINED = 2;
 /** A worker whose last job took less than this (ms, as seen from here) gets its next one early. */
 const QUICK_JOB_MS = 2;
-const APPLY = "constellation-ts/pool#apply";
 
 /** A hand-written env validator: the env is an object and `closures` name serializable closures. */
 function envWith(closures: readonly string[]): Validator {

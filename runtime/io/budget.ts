@@ -2,7 +2,7 @@
 // peer may fill its own window only while the process as a whole stays within its budget
 // (shared.ts budgetOf, sized from the process's memory): ten peers streaming to a process that
 // read one of them at a time held 40 MiB, and killed a process of Resources.default() (100 MiB,
-// of which Node itself takes ~60); a root sending to ten workers slow to read held as much in
+// of which Node itself then counted ~60: its whole resident set did); a root sending to ten workers slow to read held as much in
 // its I/O thread. Below PEER_FLOOR a peer always goes on, whatever the others hold: a program
 // that waits on one peer while others fill the budget still gets (or gets to send) that peer's
 // messages. On the receiving side that floor is a promise only because the main thread, when a
