@@ -39,12 +39,17 @@ export function installDriver(d: Driver): void {
 
 const OPERATION = Symbol("constellation.operation");
 
-type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
+/** How an operation failed, as `.block()` finds it (a value is found as itself). */
+class Failed {
+  constructor(readonly error: unknown) {}
+}
+
+const UNSETTLED: unique symbol = Symbol("unsettled");
 
 /** The producer's end of a Blockable: settle it exactly once with resolve or reject. */
 export class Pending<T> {
   readonly promise: Blockable<T>;
-  outcome: Outcome<T> | undefined;
+  result: T | Failed | typeof UNSETTLED = UNSETTLED;
   private settle!: { resolve(v: T): void; reject(e: unknown): void };
 
   constructor() {
@@ -56,54 +61,63 @@ export class Pending<T> {
   }
 
   get settled(): boolean {
-    return this.outcome !== undefined;
+    return this.result !== UNSETTLED;
   }
 
   resolve(value: T): void {
-    if (this.outcome) return;
-    this.outcome = { ok: true, value };
+    if (this.settled) return;
+    this.result = value;
     this.settle.resolve(value);
     driver?.release();
   }
 
   reject(error: unknown): void {
-    if (this.outcome) return;
-    this.outcome = { ok: false, error };
+    if (this.settled) return;
+    this.result = new Failed(error);
     this.settle.reject(error);
     driver?.release();
   }
 }
 
-type Holder<T> = { outcome: Outcome<T> | undefined };
+/**
+ * Where `.block()` finds the result: the Pending of an operation under way, or the result of one
+ * settled from the start, the value itself or a Failed. A recv whose value is there (a stream's
+ * common case) then costs the promise and no object around its value. Both classes are this
+ * module's: no value a program or a peer gives is ever one of them.
+ */
+type Source<T> = Pending<T> | Failed | T;
 
-function blockable<T>(promise: Promise<T>, holder: Holder<T>): Blockable<T> {
+function blockable<T>(promise: Promise<T>, source: Source<T>): Blockable<T> {
   // Own properties on a native promise keep `await`'s fast path (a subclass would lose it).
-  const p = promise as Blockable<T> & { [OPERATION]: Holder<T> };
-  p[OPERATION] = holder;
+  const p = promise as Blockable<T> & { [OPERATION]: Source<T> };
+  p[OPERATION] = source;
   p.block = block;
   return p;
 }
 
-function block<T>(this: Blockable<T> & { [OPERATION]: Holder<T> }): T {
-  const holder = this[OPERATION];
-  while (holder.outcome === undefined) {
-    if (!driver) throw new ConstellationError("call init() first: nothing can complete this operation");
-    driver.step();
+function block<T>(this: Blockable<T> & { [OPERATION]: Source<T> }): T {
+  let result = this[OPERATION];
+  if (result instanceof Pending) {
+    const pending: Pending<T> = result;
+    while (!pending.settled) {
+      if (!driver) throw new ConstellationError("call init() first: nothing can complete this operation");
+      driver.step();
+    }
+    result = pending.result as T | Failed;
   }
-  const outcome = holder.outcome;
-  if (outcome.ok) return outcome.value;
+  if (!(result instanceof Failed)) return result;
   this.then(undefined, ignore); // the caller gets the error by throw: the promise's rejection is handled
-  throw outcome.error;
+  throw result.error;
 }
 
 function ignore(): void {}
 
 /** A Blockable that has already succeeded. */
 export function resolved<T>(value: T): Blockable<T> {
-  return blockable(Promise.resolve(value), { outcome: { ok: true, value } });
+  return blockable(Promise.resolve(value), value);
 }
 
 /** A Blockable that has already failed. */
 export function rejected<T>(error: unknown): Blockable<T> {
-  return blockable(Promise.reject(error), { outcome: { ok: false, error } });
+  return blockable(Promise.reject(error), new Failed(error));
 }

@@ -2,7 +2,7 @@
 // throughput.ts does with small strings. `node bandwidth.js <plan>` prints { passes }.
 import { init, spawn, Sender, Receiver, FnOnce, type Pid } from "constellation-ts";
 import { timedPasses } from "../lib/measure.mjs";
-import { countPasses, sendPass, streaming } from "./stream.js";
+import { countPasses, receiverReady, sendPass, streaming } from "./stream.js";
 
 await init(streaming);
 const plan = JSON.parse(process.argv[2]).big;
@@ -17,6 +17,7 @@ const tx = new Sender<Uint8Array>(sink);
 const counts = new Receiver<number>(sink);
 const payload = new Uint8Array(plan.bytes).fill(7);
 const end = new Uint8Array(0);
+receiverReady(counts);
 const result = await timedPasses(plan.passSeconds, (s) => sendPass(tx, counts, payload, end, plan.bytes, s));
 tx.close();
 counts.close();

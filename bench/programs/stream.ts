@@ -1,6 +1,7 @@
-// One-way streams of messages in passes, shared by throughput.ts and bandwidth.ts. The sender
-// sends for about `seconds`, then an end marker; the receiver answers with how many messages it
-// got, which ends the pass (lib/measure.mjs times it from its first send to that answer).
+// One-way streams of messages in passes, shared by throughput.ts and bandwidth.ts. The receiver
+// first says it runs; then the sender sends for about `seconds`, then an end marker; the
+// receiver answers with how many messages it got, which ends the pass (lib/measure.mjs times it
+// from its first send to that answer).
 import { Cpu, Mem, type Receiver, type Resources, type Sender } from "constellation-ts";
 import { deadlineAfter } from "../lib/measure.mjs";
 import { blockingValues } from "./blocking.js";
@@ -8,6 +9,16 @@ import { blockingValues } from "./blocking.js";
 // Both ends ask for more than Resources.default()'s 100 MiB: a stream's figure is its speed, and
 // in-flight messages and garbage not yet collected must not end it (idle.ts measures memory).
 export const streaming: Resources = { mem: Mem.GiB, cpu: Cpu.CORE };
+
+/**
+ * Waits until the receiving process runs its closure: `spawn()` resolves once the process has
+ * started, ~100–200 ms before that here. The references connect to their peer before their first
+ * pass; so do we, or the warm-up pass is spent starting the receiver, and the first measured one
+ * warms up its code.
+ */
+export function receiverReady(counts: Receiver<number>): void {
+  counts.recv().block();
+}
 
 export function sendPass<T>(tx: Sender<T>, counts: Receiver<number>, payload: T, end: T, bytesEach: number, seconds: number) {
   const done = deadlineAfter(seconds);
@@ -25,6 +36,7 @@ export function sendPass<T>(tx: Sender<T>, counts: Receiver<number>, payload: T,
 }
 
 export function countPasses<T>(rx: Receiver<T>, counts: Sender<number>, isEnd: (v: T) => boolean) {
+  counts.send(0).block(); // receiverReady
   let messages = 0;
   for (const value of blockingValues(rx)) {
     if (!isEnd(value)) messages++;

@@ -3,7 +3,7 @@
 // { passes }.
 import { init, spawn, Sender, Receiver, FnOnce, type Pid } from "constellation-ts";
 import { timedPasses } from "../lib/measure.mjs";
-import { countPasses, sendPass, streaming } from "./stream.js";
+import { countPasses, receiverReady, sendPass, streaming } from "./stream.js";
 
 await init(streaming);
 const plan = JSON.parse(process.argv[2]).small;
@@ -15,6 +15,7 @@ const sink = await spawn(
 const tx = new Sender<string>(sink);
 const counts = new Receiver<number>(sink);
 const payload = "x".repeat(plan.bytes);
+receiverReady(counts);
 const result = await timedPasses(plan.passSeconds, (s) => sendPass(tx, counts, payload, "", plan.bytes, s));
 tx.close();
 counts.close();

@@ -17,7 +17,7 @@ export { CodecError } from "./error.js";
  * since v8.serialize's format follows them) in their handshake and refuse to talk on a
  * mismatch.
  */
-export const CODEC_VERSION = 2;
+export const CODEC_VERSION = 3;
 
 /**
  * The most the scratch buffer grows to. Grown for one large value (a string of 20 M characters

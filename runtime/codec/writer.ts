@@ -1,7 +1,7 @@
 // A growable byte buffer the fast path encodes into. One is reused for every encoding, so a
 // small message costs no allocation until its bytes are copied out. A writer can also be made
 // over someone else's memory (a ring), writing only in the region it is given, never beyond.
-import { writeUtf8 } from "./utf8.js";
+import { ASCII, writeUtf8 } from "./utf8.js";
 
 const INITIAL = 64 << 10;
 
@@ -75,7 +75,11 @@ export class Writer {
     this.pos += 8;
   }
 
-  /** u32 byte length + UTF-8 bytes. Short ASCII strings, cheaper than a binding call, by a plain loop. */
+  /**
+   * u32 byte length + UTF-8 bytes, the length's top bit set when they are all ASCII (the reader
+   * then copies them as one-byte characters instead of decoding them). Short ASCII strings,
+   * cheaper than a binding call, by a plain loop.
+   */
   str(s: string): void {
     const n = s.length;
     // Room for the worst case (3 bytes per UTF-16 unit), unless the buffer would have to grow
@@ -92,7 +96,8 @@ export class Writer {
       }
     }
     const length = i === n ? n : writeUtf8(buf, s, start);
-    this.view.setUint32(this.pos, length, true);
+    // Every other UTF-16 unit takes 2 or 3 bytes: as many bytes as units means all ASCII.
+    this.view.setUint32(this.pos, length === n ? (length | ASCII) >>> 0 : length, true);
     this.pos = start + length;
   }
 

@@ -12,6 +12,10 @@ describe("codec round trips", () => {
     ["ascii", "hello"],
     ["unicode", "héllo wörld — ✓ 😀"],
     ["long string", "x".repeat(100_000)],
+    ["ascii the writer copies itself", "x".repeat(15)],
+    ["ascii the binding writes", "x".repeat(16)],
+    ["latin-1, not ascii", "\x7f\x80\xff".repeat(8)],
+    ["non-ascii keys", { ключ: "é", plain: "ascii", "✓": ["x".repeat(40), "y".repeat(40) + "ü"] }],
     ["int", 42],
     ["negative int", -7],
     ["int32 bounds", 2147483647],
@@ -244,6 +248,10 @@ describe("malformed input", () => {
     ["bad v8", [0xff, 0x0f, 0x99]],
   ])("%s throws", (_, bytes) => {
     expect(() => decode(new Uint8Array(bytes))).toThrow();
+  });
+
+  test("bytes over 0x7F marked as ascii decode as Latin-1, a valid string", () => {
+    expect(decode(new Uint8Array([7, 2, 0, 0, 0x80, 0xc3, 0xa9]))).toBe("\xc3\xa9");
   });
 
   test("a deep nesting bomb is refused, not a stack overflow", () => {
