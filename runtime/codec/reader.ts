@@ -1,7 +1,7 @@
 // Reads a fast-path encoding. Bounds are checked on every read: the bytes come off the network.
 
 import { CodecError } from "./error.js";
-import { ASCII, readAscii, readUtf8 } from "./utf8.js";
+import { readAscii, readUtf8 } from "./utf8.js";
 
 /** The classes of views the codec's fast path carries. */
 export type ViewClass =
@@ -59,10 +59,10 @@ export class Reader {
 
   str(): string {
     const prefix = this.u32();
-    const n = (prefix & ~ASCII) >>> 0;
+    const n = prefix >>> 1;
     const at = this.need(n);
     if (n === 0) return "";
-    return prefix === n ? readUtf8(this.buf, at, at + n) : readAscii(this.buf, at, at + n);
+    return (prefix & 1) === 0 ? readUtf8(this.buf, at, at + n) : readAscii(this.buf, at, at + n);
   }
 
   /** Skips the zeros up to a multiple of 8 bytes from {@link origin}. */

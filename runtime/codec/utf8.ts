@@ -22,9 +22,6 @@ export function readUtf8(buf: Buffer, start: number, end: number): string {
   return utf8Slice.call(buf, start, end);
 }
 
-/** The bit of a string's u32 length prefix that says its bytes are all ASCII (codec/writer.ts). */
-export const ASCII = 0x8000_0000;
-
 /**
  * Decodes `buf[start, end)`, bytes the sender wrote as ASCII, as one byte a character. The same
  * string as UTF-8 would give, at half the cost of utf8Slice for 64 characters (74 against

@@ -1,7 +1,7 @@
 // A growable byte buffer the fast path encodes into. One is reused for every encoding, so a
 // small message costs no allocation until its bytes are copied out. A writer can also be made
 // over someone else's memory (a ring), writing only in the region it is given, never beyond.
-import { ASCII, writeUtf8 } from "./utf8.js";
+import { writeUtf8 } from "./utf8.js";
 
 const INITIAL = 64 << 10;
 
@@ -76,9 +76,10 @@ export class Writer {
   }
 
   /**
-   * u32 byte length + UTF-8 bytes, the length's top bit set when they are all ASCII (the reader
-   * then copies them as one-byte characters instead of decoding them). Short ASCII strings,
-   * cheaper than a binding call, by a plain loop.
+   * u32 prefix + UTF-8 bytes: the byte length times 2, plus 1 when they are all ASCII (the
+   * reader then copies them as one-byte characters instead of decoding them). In the low bit,
+   * not the top one: a prefix then stays a small integer, not a heap number, for any string
+   * under 2^29 bytes. Short ASCII strings, cheaper than a binding call, by a plain loop.
    */
   str(s: string): void {
     const n = s.length;
@@ -97,7 +98,7 @@ export class Writer {
     }
     const length = i === n ? n : writeUtf8(buf, s, start);
     // Every other UTF-16 unit takes 2 or 3 bytes: as many bytes as units means all ASCII.
-    this.view.setUint32(this.pos, length === n ? (length | ASCII) >>> 0 : length, true);
+    this.view.setUint32(this.pos, length * 2 + (length === n ? 1 : 0), true);
     this.pos = start + length;
   }
 
