@@ -95,14 +95,20 @@ function blockable<T>(promise: Promise<T>, source: Source<T>): Blockable<T> {
   return p;
 }
 
+/**
+ * Delivers the I/O completions available, or sleeps until some arrive: what `.block()` repeats
+ * until its operation has settled.
+ */
+export function awaitCompletions(): void {
+  if (!driver) throw new ConstellationError("call init() first: nothing can complete this operation");
+  driver.step();
+}
+
 function block<T>(this: Blockable<T> & { [OPERATION]: Source<T> }): T {
   let result = this[OPERATION];
   if (result instanceof Pending) {
     const pending: Pending<T> = result;
-    while (!pending.settled) {
-      if (!driver) throw new ConstellationError("call init() first: nothing can complete this operation");
-      driver.step();
-    }
+    while (!pending.settled) awaitCompletions();
     result = pending.result as T | Failed;
   }
   if (!(result instanceof Failed)) return result;

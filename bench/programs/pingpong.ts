@@ -3,7 +3,6 @@
 // `node pingpong.js <plan> <block|await>` prints { rtt_us }.
 import { init, spawn, Sender, Receiver, FnOnce, type Pid } from "constellation-ts";
 import { roundTrips } from "../lib/measure.mjs";
-import { blockingValues } from "./blocking.js";
 
 await init();
 const plan = JSON.parse(process.argv[2]).pingpong;
@@ -13,7 +12,7 @@ const echo = await spawn(
   FnOnce(async (parent: Pid) => {
     const rx = new Receiver<string>(parent);
     const tx = new Sender<string>(parent);
-    if (mode === "block") for (const m of blockingValues(rx)) tx.send(m).block();
+    if (mode === "block") for (const m of rx) tx.send(m).block();
     else for await (const m of rx) await tx.send(m);
   }),
 );

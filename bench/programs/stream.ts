@@ -4,7 +4,6 @@
 // from its first send to that answer).
 import { Cpu, Mem, type Receiver, type Resources, type Sender } from "constellation-ts";
 import { deadlineAfter } from "../lib/measure.mjs";
-import { blockingValues } from "./blocking.js";
 
 // Both ends ask for more than Resources.default()'s 100 MiB: a stream's figure is its speed, and
 // in-flight messages and garbage not yet collected must not end it (idle.ts measures memory).
@@ -38,7 +37,7 @@ export function sendPass<T>(tx: Sender<T>, counts: Receiver<number>, payload: T,
 export function countPasses<T>(rx: Receiver<T>, counts: Sender<number>, isEnd: (v: T) => boolean) {
   counts.send(0).block(); // receiverReady
   let messages = 0;
-  for (const value of blockingValues(rx)) {
+  for (const value of rx) {
     if (!isEnd(value)) messages++;
     else {
       counts.send(messages).block();

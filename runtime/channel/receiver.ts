@@ -1,4 +1,4 @@
-import { Pending, rejected, resolved, type Blockable } from "../blockable.js";
+import { awaitCompletions, Pending, rejected, resolved, type Blockable } from "../blockable.js";
 import { ChannelError, SchemaError } from "../errors.js";
 import { shortPid, type Pid } from "../pid.js";
 import { running } from "../io/index.js";
@@ -30,7 +30,7 @@ export class Failure {
  * is checked against the channel's declared type (when built with the transformer): a mismatch
  * rejects that recv with `SchemaError`. When the remote closes its Sender, recv rejects with
  * `ChannelError` "closed" and iteration ends; when the remote is gone, with "exited" or
- * "connection lost".
+ * "connection lost". It iterates with `for await` and, blocking as `.block()` does, with `for`.
  *
  * @example
  * ```ts
@@ -39,7 +39,7 @@ export class Failure {
  * for await (const line of rx) console.log(line);
  * ```
  */
-export class Receiver<T> implements AsyncIterable<T>, Disposable, Drainable {
+export class Receiver<T> implements AsyncIterable<T>, Iterable<T>, Disposable, Drainable {
   private readonly link: Link;
   private readonly waiters: Waiter<T>[] = [];
   private state: "open" | "ended" | "closed" = "open";
@@ -107,10 +107,7 @@ export class Receiver<T> implements AsyncIterable<T>, Disposable, Drainable {
   }
 
   [Symbol.asyncIterator](): AsyncIterator<T, undefined> {
-    const ended = (e: unknown): IteratorResult<T, undefined> => {
-      if (e instanceof ChannelError && e.reason === "closed" && e.pid === this.pid) return { value: undefined, done: true };
-      throw e;
-    };
+    const ended = (e: unknown): IteratorResult<T, undefined> => this.ended(e);
     return {
       next: () => {
         if (this.waiters.length === 0) {
@@ -123,6 +120,40 @@ export class Receiver<T> implements AsyncIterable<T>, Disposable, Drainable {
       },
       return: () => Promise.resolve({ value: undefined, done: true }),
     };
+  }
+
+  /**
+   * Iterates synchronously: each value is waited for as `recv().block()` waits, and the loop
+   * ends at end-of-stream (it throws if the remote was lost, or a value does not match the
+   * type). The blocking counterpart of `for await`, and cheaper per value: no promise is made
+   * for a value already there.
+   *
+   * @example
+   * ```ts
+   * for (const line of new Receiver<string>(parent)) console.log(line);
+   * ```
+   */
+  [Symbol.iterator](): Iterator<T, undefined> {
+    return {
+      next: () => {
+        for (;;) {
+          // Pending recvs (made before, with await) are served first, as they would be by .block().
+          if (this.waiters.length === 0) {
+            const now = this.poll();
+            if (now instanceof Failure) return this.ended(now.error);
+            if (now !== NOTHING) return { value: now, done: false };
+          }
+          awaitCompletions();
+        }
+      },
+      return: () => ({ value: undefined, done: true }),
+    };
+  }
+
+  /** What iteration makes of a failed recv: the stream's end ends it, anything else is thrown. */
+  private ended(e: unknown): IteratorResult<T, undefined> {
+    if (e instanceof ChannelError && e.reason === "closed" && e.pid === this.pid) return { value: undefined, done: true };
+    throw e;
   }
 
   /**

@@ -34,9 +34,16 @@ describe("delivery", () => {
     expect(await result("stream-out.mjs", { count: 100_000 })).toMatchObject({ received: 100_000, outOfOrder: 0 });
   });
 
-  test("100k objects arrive in order, none lost (.block() on both ends)", async () => {
-    const r = await result("stream-out.mjs", { count: 100_000, block: true, blockRecv: true, shape: "object" });
+  test.each([
+    ["recv().block()", true],
+    ["for...of", "iterate"],
+  ])("100k objects arrive in order, none lost (.block() sends, %s receives)", async (_, blockRecv) => {
+    const r = await result("stream-out.mjs", { count: 100_000, block: true, blockRecv, shape: "object" });
     expect(r).toMatchObject({ received: 100_000, outOfOrder: 0 });
+  });
+
+  test("blocking iteration takes its turn after recvs already pending, and ends at end-of-stream", async () => {
+    expect(await result("iterate-root.mjs")).toEqual({ pending: [0, 1], iterated: [2, 3, 4, 5, 6, 7, 8, 9], after: "closed" });
   });
 
   test("messages of every size arrive in order, none lost, to a receiver slower than its sender", async () => {
@@ -145,8 +152,11 @@ describe("lifecycle", () => {
     expect(await child.exit).toBe(how === "throw" ? 1 : 0);
   });
 
-  test("a peer killed mid-stream: recv and send fail with ChannelError 'exited'", async () => {
-    const root = await run.launch("kill-root.mjs");
+  test.each([
+    ["recv", false],
+    ["for...of", true],
+  ])("a peer killed mid-stream: %s and send fail with ChannelError 'exited'", async (_, iterate) => {
+    const root = await run.launch("kill-root.mjs", { iterate });
     await run.line(root, (l) => l.ready);
     const child = await run.spawned("forever.mjs");
     child.child.kill("SIGKILL");
@@ -155,13 +165,14 @@ describe("lifecycle", () => {
     expect(await root.exit).toBe(0);
   });
 
-  test("a value that does not match the Receiver's TypeCheck rejects that recv with SchemaError", async () => {
+  test("a value that does not match the Receiver's TypeCheck rejects that recv with SchemaError (a for...of throws it)", async () => {
     const r = await result("schema.mjs");
     expect(r.first).toEqual({ n: 1 });
     expect(r.second).toMatchObject({ schema: true, path: "/n" });
     expect(r.second.message).toMatch(/\{ n: number \}/);
     expect(r.second.message).toMatch(/\/n must be number/);
     expect(r.third).toEqual({ n: 2 });
+    expect(r.iterated).toEqual({ schema: true, path: "/n" });
   });
 
   test("a refused spawn rejects with SpawnError", async () => {
