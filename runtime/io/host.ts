@@ -8,7 +8,7 @@ import { ChunkPool, type Chunk } from "./chunks.js";
 import { LargeBuffers } from "./large-buffers.js";
 import { Queue } from "./queue.js";
 import { Ring } from "./ring.js";
-import { Command, Event, IO_FAILED, LARGE_MESSAGE, waitAsync, Word, type SharedMemory } from "./shared.js";
+import { Command, Event, IO_FAILED, IO_NAPPING, LARGE_MESSAGE, waitAsync, Word, type SharedMemory } from "./shared.js";
 
 /** Who handles events: the channel links and the spawn requests. */
 export interface EventHandler {
@@ -175,6 +175,13 @@ export class Host implements Driver {
     }
   }
 
+  /** Before this thread waits: a napping I/O thread takes what was published now (thread.ts nap). */
+  private endNap(): void {
+    if (Atomics.load(this.words, Word.IoSleeping) === IO_NAPPING && Atomics.compareExchange(this.words, Word.IoSleeping, IO_NAPPING, 0) === IO_NAPPING) {
+      Atomics.notify(this.words, Word.IoSleeping);
+    }
+  }
+
   /** A link's sends wait for credit (+1) or no longer do (-1): credits must then wake us. */
   wantCredit(delta: 1 | -1): void {
     this.creditWaiters += delta;
@@ -239,6 +246,7 @@ export class Host implements Driver {
     if (this.held.length > 0 && this.retryHeld()) return;
     if (this.pump()) return;
     this.checkAlive();
+    this.endNap();
     Atomics.store(this.words, Word.MainSleeping, 1);
     if (!this.wanted()) Atomics.wait(this.words, Word.MainSleeping, 1);
     // A pending waitAsync (see arm) goes on waiting for the flag to be cleared.
@@ -271,6 +279,7 @@ export class Host implements Driver {
   private arm(): void {
     if (this.armed || this.holds === 0) return;
     this.armed = true;
+    this.endNap();
     Atomics.store(this.words, Word.MainSleeping, 1);
     if (this.wanted()) return void setImmediate(this.woken);
     const wait = waitAsync(this.words, Word.MainSleeping, 1);

@@ -65,7 +65,11 @@ export enum Event {
 export enum Word {
   /** 1 while the main thread sleeps (or is about to) waiting for events. */
   MainSleeping = 0,
-  /** 1 while the I/O thread sleeps (or is about to) waiting for commands or event-ring room. */
+  /**
+   * 1 while the I/O thread sleeps (or is about to) waiting for commands or event-ring room;
+   * {@link IO_NAPPING} while it naps, coming back by itself (io/thread.ts nap): the main thread
+   * wakes it from a nap only when it is about to wait itself.
+   */
   IoSleeping = 16,
   /** 1 while the main thread needs Credit events promptly (a send waits for window). */
   CreditWanted = 32,
@@ -85,6 +89,9 @@ export enum Word {
 export const IO_STARTING = 0;
 export const IO_RUNNING = 1;
 export const IO_FAILED = 2;
+
+/** Word.IoSleeping while the I/O thread naps. */
+export const IO_NAPPING = 2;
 
 /**
  * Ring sizes. The command ring holds a whole send window of small messages (a record costs 12

@@ -16,7 +16,7 @@ import { Peers, type ThreadHost } from "./peers.js";
 import { Budget } from "./budget.js";
 import { Ring } from "./ring.js";
 import { wordsOf, type Words } from "./words.js";
-import { budgetOf, Command, Event, IO_FAILED, IO_RUNNING, RECEIVE_WINDOW, type SharedMemory, waitAsync, Word } from "./shared.js";
+import { budgetOf, Command, Event, IO_FAILED, IO_NAPPING, IO_RUNNING, RECEIVE_WINDOW, type SharedMemory, waitAsync, Word } from "./shared.js";
 
 /** What the main thread hands the I/O thread (see index.ts). */
 export interface ThreadData {
@@ -38,6 +38,12 @@ export interface ThreadData {
 const SPIN_MAX_US = Number(process.env.CONSTELLATION_IO_SPIN_US ?? 150);
 const SPIN_MIN_US = 10;
 const SPIN_RETRY_AFTER = 256;
+/**
+ * A drain of this many commands or more says the main thread streams: the thread then naps
+ * (see IoThread.nap) instead of sleeping, for NAP_MS at most (libuv's timers count whole ms).
+ */
+const NAP_AFTER = 64;
+const NAP_MS = 1;
 
 const DEFAULT_BUDGET = budgetOf(Resources.default().mem);
 
@@ -65,6 +71,8 @@ class IoThread implements ThreadHost {
   private spinUs = SPIN_MAX_US;
   private spinSkipped = 0;
   private spinning = false;
+  /** Commands the last drain ran. */
+  private drained = 0;
 
   constructor(private readonly data: ThreadData) {
     this.words = new Int32Array(data.shared.words);
@@ -113,7 +121,12 @@ class IoThread implements ThreadHost {
   private drain(): void {
     this.sendingTo = undefined;
     const ring = this.commands;
-    while (ring.next()) this.onCommand(ring.kind as Command, ring.arg, ring.offset, ring.length);
+    let n = 0;
+    while (ring.next()) {
+      this.onCommand(ring.kind as Command, ring.arg, ring.offset, ring.length);
+      n++;
+    }
+    this.drained = n;
     ring.release();
     if (Atomics.load(this.words, Word.CommandSpaceWanted) !== 0) this.sink.wake();
     this.afterIo();
@@ -170,6 +183,7 @@ class IoThread implements ThreadHost {
 
   /** Sleeps until the main thread clears Word.IoSleeping (the protocol of shared.ts's Word). */
   private sleep(): void {
+    if (this.drained >= NAP_AFTER && !this.flushing) return this.nap();
     if (this.wanted) return void setImmediate(() => this.cycle());
     Atomics.store(this.words, Word.IoSleeping, 1);
     if (this.wanted) {
@@ -178,6 +192,27 @@ class IoThread implements ThreadHost {
     }
     const wait = waitAsync(this.words, Word.IoSleeping, 1);
     const wake = (): void => this.cycle(); // the waker cleared Word.IoSleeping
+    if (wait.async) void wait.value.then(wake);
+    else setImmediate(wake);
+  }
+
+  /**
+   * Waits for the main thread's next commands without being woken for them: while it streams,
+   * it then publishes a millisecond's worth (thousands of messages) for one drain and one write,
+   * instead of waking this thread with its first message each time it has drained the ring,
+   * thousands of times a second (each wake-up, and the write after each drain, cost this
+   * thread ~40 ns a message of a stream of small ones, and the main thread its futex calls).
+   * The main thread ends the nap when it is about to wait (Host.endNap): what it published
+   * then goes at once. A message published during a nap waits for it to end, a millisecond or
+   * two at most, and only while the main thread is busy.
+   */
+  private nap(): void {
+    Atomics.store(this.words, Word.IoSleeping, IO_NAPPING);
+    const wait = waitAsync(this.words, Word.IoSleeping, IO_NAPPING, NAP_MS);
+    const wake = (): void => {
+      Atomics.store(this.words, Word.IoSleeping, 0);
+      this.cycle();
+    };
     if (wait.async) void wait.value.then(wake);
     else setImmediate(wake);
   }

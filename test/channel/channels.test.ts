@@ -1,6 +1,9 @@
 // Channels between real processes: fixtures (test/io/fixtures) run on the built dist/ with the
 // environment and file descriptors the process layer gives (docs/design.md §3).
 import { spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { Run } from "../io/harness.js";
 import { makePid } from "../../runtime/pid.js";
@@ -61,6 +64,13 @@ describe("delivery", () => {
 
   test("a 256 MiB message", async () => {
     expect(await result("big-out.mjs", { mib: 256 })).toMatchObject({ length: 256 * 1024 * 1024, ok: true });
+  });
+
+  test("a stream's last message goes out while its sender computes without yielding", async () => {
+    // The I/O thread naps while its main thread streams, coming back by itself (io/thread.ts):
+    // the main thread here neither waits nor sends again until the message has arrived.
+    const file = join(mkdtempSync(join(tmpdir(), "busy-")), "go");
+    expect(await result("busy-root.mjs", { file, count: 5000 })).toEqual({ received: 5000, after: "done" });
   });
 
   test("messages sent before the Receiver exists wait for it, also after their sender exited", async () => {
