@@ -32,12 +32,11 @@ export interface ThreadData {
 }
 
 /**
- * The look for an answer (see IoThread.awaitAnswer): how long, in µs (CONSTELLATION_IO_SPIN_US;
- * 0 turns it off); after how many looks in a row that found none it stops (answers do not
- * come: a stream, work after each message), and after how many wake-ups it tries again.
+ * Bounds of the look for an answer (see IoThread.awaitAnswer). CONSTELLATION_IO_SPIN_US sets
+ * the longest look in µs; 0 turns it off.
  */
-const SPIN_US = Number(process.env.CONSTELLATION_IO_SPIN_US ?? 150);
-const SPIN_GIVE_UP_AFTER = 8;
+const SPIN_MAX_US = Number(process.env.CONSTELLATION_IO_SPIN_US ?? 150);
+const SPIN_MIN_US = 10;
 const SPIN_RETRY_AFTER = 256;
 /**
  * A drain of this many commands or more says the main thread streams: the thread then naps
@@ -69,10 +68,7 @@ class IoThread implements ThreadHost {
   /** The peer the last send of this drain went to (see sendTo). */
   private sendingTo: { readonly id: number; readonly peer: Peer } | undefined;
   private afterIoScheduled = false;
-  /** Messages the main thread has given to send (an answer is one more). */
-  private sent = 0;
-  /** Looks in a row that found no answer. */
-  private spinMisses = 0;
+  private spinUs = SPIN_MAX_US;
   private spinSkipped = 0;
   private spinning = false;
   /** Commands the last drain ran. */
@@ -139,30 +135,29 @@ class IoThread implements ThreadHost {
   /**
    * Having just woken a sleeping main thread (a message it waited for), looks for its answer a
    * little while before sleeping: a request–response then costs one thread wake-up less per
-   * side (~30 µs here; perf-reference.md §1). The answer is a message: whatever else the main
-   * thread publishes meanwhile is run and the look goes on. After SPIN_GIVE_UP_AFTER looks in a
-   * row that found none it stops looking for a while. Not shorter looks after a miss: a third of
-   * the looks of a ping-pong miss here (the woken main thread waits for the CPU the look holds),
-   * and halving the look at each miss left it off for nine wake-ups in ten. It looks even when its
-   * sleep word is clear: the main thread clears it when it answers before the look begins, and
-   * the wake-up it sends then comes later than a look.
+   * side (~30 µs here; perf-reference.md §1). The look lasts what answers took lately, and
+   * stops being tried when they do not come. It looks even when its sleep word is clear: the
+   * main thread clears it when it answers before the look begins, and the wake-up it sends then
+   * comes later than a look.
    */
   private awaitAnswer(): void {
-    if (this.flushing || this.spinning || SPIN_US <= 0) return;
-    if (this.spinMisses >= SPIN_GIVE_UP_AFTER) {
-      if (++this.spinSkipped < SPIN_RETRY_AFTER) return;
-      this.spinSkipped = 0;
-      this.spinMisses = SPIN_GIVE_UP_AFTER - 1; // one look: found nothing, it stops again
+    if (this.flushing || this.spinning || SPIN_MAX_US <= 0) return;
+    if (this.spinUs === 0) {
+      if (++this.spinSkipped >= SPIN_RETRY_AFTER) this.spinUs = SPIN_MAX_US;
+      return;
     }
     this.spinning = true;
     const start = performance.now();
-    const sent = this.sent;
-    while (this.sent === sent && performance.now() - start < SPIN_US / 1000) {
-      if (this.commands.hasData()) this.drain();
+    let answered = false;
+    while (performance.now() - start < this.spinUs / 1000) {
+      if (this.commands.hasData()) {
+        answered = true;
+        break;
+      }
     }
-    // Only a message is an answer: a receiver of a one-way stream reports what it consumed, and
-    // the look would hold this thread away from its sockets after every message.
-    this.spinMisses = this.sent !== sent ? 0 : this.spinMisses + 1;
+    this.spinUs = answered ? SPIN_MAX_US : this.spinUs >> 1 < SPIN_MIN_US ? 0 : this.spinUs >> 1;
+    this.spinSkipped = 0;
+    if (answered) this.drain();
     this.spinning = false;
   }
 
@@ -172,7 +167,7 @@ class IoThread implements ThreadHost {
    * (a futex syscall, ~10–20 µs here); true if it did. See {@link unclaim}.
    */
   private claim(): boolean {
-    return SPIN_US > 0 && this.spinMisses < SPIN_GIVE_UP_AFTER && !this.spinning && !this.flushing && this.sink.wakesMain && Atomics.compareExchange(this.words, Word.IoSleeping, 1, 0) === 1;
+    return this.spinUs > 0 && !this.spinning && !this.flushing && this.sink.wakesMain && Atomics.compareExchange(this.words, Word.IoSleeping, 1, 0) === 1;
   }
 
   /** Asleep again after {@link claim}: whatever came meanwhile notified nobody, so it is taken now. */
@@ -233,10 +228,8 @@ class IoThread implements ThreadHost {
       case Command.Drop:
         return this.touch(this.peers.get(arg)).drop();
       case Command.Send:
-        this.sent++;
         return this.sendTo(arg).queueData(this.commandWords, this.commandsStart + offset, length);
       case Command.SendLarge: {
-        this.sent++;
         const message = receiveMessageOnPort(this.data.port)?.message as Uint8Array;
         return this.touch(this.peers.get(arg)).queueLarge(message);
       }
