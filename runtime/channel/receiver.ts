@@ -66,10 +66,8 @@ export class Receiver<T> implements AsyncIterable<T>, Iterable<T>, Disposable, D
   recv(options?: { signal?: AbortSignal }): Blockable<T> {
     const signal = options?.signal;
     if (signal?.aborted) return rejected(signal.reason);
-    if (this.waiters.length === 0) {
-      const now = this.poll();
-      if (now !== NOTHING) return now instanceof Failure ? rejected(now.error) : resolved(now);
-    }
+    const now = this.takeNow();
+    if (now !== NOTHING) return now instanceof Failure ? rejected(now.error) : resolved(now);
     const pending = new Pending<T>();
     if (!signal) {
       this.wait({ succeed: (v) => pending.resolve(v), fail: (e) => pending.reject(e) });
@@ -110,12 +108,10 @@ export class Receiver<T> implements AsyncIterable<T>, Iterable<T>, Disposable, D
     const ended = (e: unknown): IteratorResult<T, undefined> => this.ended(e);
     return {
       next: () => {
-        if (this.waiters.length === 0) {
-          // The common case, a value already here, without the recv promise and its `then`.
-          const now = this.poll();
-          if (now instanceof Failure) return new Promise((resolve) => resolve(ended(now.error)));
-          if (now !== NOTHING) return Promise.resolve({ value: now, done: false });
-        }
+        // The common case, a value already here, without the recv promise and its `then`.
+        const now = this.takeNow();
+        if (now instanceof Failure) return new Promise((resolve) => resolve(ended(now.error)));
+        if (now !== NOTHING) return Promise.resolve({ value: now, done: false });
         return this.recv().then((value) => ({ value, done: false }), ended);
       },
       return: () => Promise.resolve({ value: undefined, done: true }),
@@ -137,12 +133,9 @@ export class Receiver<T> implements AsyncIterable<T>, Iterable<T>, Disposable, D
     return {
       next: () => {
         for (;;) {
-          // Pending recvs (made before, with await) are served first, as they would be by .block().
-          if (this.waiters.length === 0) {
-            const now = this.poll();
-            if (now instanceof Failure) return this.ended(now.error);
-            if (now !== NOTHING) return { value: now, done: false };
-          }
+          const now = this.takeNow();
+          if (now instanceof Failure) return this.ended(now.error);
+          if (now !== NOTHING) return { value: now, done: false };
           awaitCompletions();
         }
       },
@@ -198,6 +191,11 @@ export class Receiver<T> implements AsyncIterable<T>, Iterable<T>, Disposable, D
       if (now instanceof Failure) w.fail(now.error);
       else w.succeed(now);
     }
+  }
+
+  /** What a recv made now would get at once: nothing while earlier recvs wait, they are served first. */
+  private takeNow(): T | Failure | typeof NOTHING {
+    return this.waiters.length === 0 ? this.poll() : NOTHING;
   }
 
   /** Takes what the next recv gets, if it is there. */

@@ -8,7 +8,7 @@ import { ChunkPool, type Chunk } from "./chunks.js";
 import { LargeBuffers } from "./large-buffers.js";
 import { Queue } from "./queue.js";
 import { Ring } from "./ring.js";
-import { Command, Event, IO_FAILED, IO_NAPPING, LARGE_MESSAGE, waitAsync, Word, type SharedMemory } from "./shared.js";
+import { Command, Event, IO_FAILED, IO_NAPPING, LARGE_MESSAGE, wakeWhenNotified, Word, type SharedMemory } from "./shared.js";
 
 /** Who handles events: the channel links and the spawn requests. */
 export interface EventHandler {
@@ -169,15 +169,18 @@ export class Host implements Driver {
 
   /** Wakes the I/O thread once per sleep of it: whoever clears its flag notifies. */
   private wakeIo(): void {
-    // Most sends of a stream find the I/O thread awake: a read is cheaper than a compare-exchange.
-    if (Atomics.load(this.words, Word.IoSleeping) === 1 && Atomics.compareExchange(this.words, Word.IoSleeping, 1, 0) === 1) {
-      Atomics.notify(this.words, Word.IoSleeping);
-    }
+    this.clearIoSleeping(1);
   }
 
   /** Before this thread waits: a napping I/O thread takes what was published now (thread.ts nap). */
   private endNap(): void {
-    if (Atomics.load(this.words, Word.IoSleeping) === IO_NAPPING && Atomics.compareExchange(this.words, Word.IoSleeping, IO_NAPPING, 0) === IO_NAPPING) {
+    this.clearIoSleeping(IO_NAPPING);
+  }
+
+  /** Clears Word.IoSleeping if it holds `state`, and then notifies. */
+  private clearIoSleeping(state: 1 | typeof IO_NAPPING): void {
+    // Most sends of a stream find the I/O thread awake: a read is cheaper than a compare-exchange.
+    if (Atomics.load(this.words, Word.IoSleeping) === state && Atomics.compareExchange(this.words, Word.IoSleeping, state, 0) === state) {
       Atomics.notify(this.words, Word.IoSleeping);
     }
   }
@@ -282,9 +285,7 @@ export class Host implements Driver {
     this.endNap();
     Atomics.store(this.words, Word.MainSleeping, 1);
     if (this.wanted()) return void setImmediate(this.woken);
-    const wait = waitAsync(this.words, Word.MainSleeping, 1);
-    if (wait.async) void wait.value.then(this.woken);
-    else setImmediate(this.woken);
+    wakeWhenNotified(this.words, Word.MainSleeping, 1, this.woken);
   }
 
   private readonly woken = (): void => {

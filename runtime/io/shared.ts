@@ -163,4 +163,14 @@ type WaitAsync = (
 ) => { async: false; value: "not-equal" | "timed-out" } | { async: true; value: Promise<"ok" | "timed-out"> };
 
 /** Atomics.waitAsync (Node 16+; the ES2023 lib this project targets does not declare it). */
-export const waitAsync: WaitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
+const waitAsync: WaitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
+
+/**
+ * Calls `wake` from the event loop once `words[index]` is notified while it holds `value`, or
+ * after `timeoutMs`; at the next turn when it no longer holds `value` (never synchronously).
+ */
+export function wakeWhenNotified(words: Int32Array, index: Word, value: number, wake: () => void, timeoutMs?: number): void {
+  const wait = waitAsync(words, index, value, timeoutMs);
+  if (wait.async) void wait.value.then(wake);
+  else setImmediate(wake);
+}

@@ -16,7 +16,7 @@ import { Peers, type ThreadHost } from "./peers.js";
 import { Budget } from "./budget.js";
 import { Ring } from "./ring.js";
 import { wordsOf, type Words } from "./words.js";
-import { budgetOf, Command, Event, IO_FAILED, IO_NAPPING, IO_RUNNING, RECEIVE_WINDOW, type SharedMemory, waitAsync, Word } from "./shared.js";
+import { budgetOf, Command, Event, IO_FAILED, IO_NAPPING, IO_RUNNING, RECEIVE_WINDOW, type SharedMemory, wakeWhenNotified, Word } from "./shared.js";
 
 /** What the main thread hands the I/O thread (see index.ts). */
 export interface ThreadData {
@@ -190,10 +190,7 @@ class IoThread implements ThreadHost {
       Atomics.store(this.words, Word.IoSleeping, 0);
       return void setImmediate(() => this.cycle());
     }
-    const wait = waitAsync(this.words, Word.IoSleeping, 1);
-    const wake = (): void => this.cycle(); // the waker cleared Word.IoSleeping
-    if (wait.async) void wait.value.then(wake);
-    else setImmediate(wake);
+    wakeWhenNotified(this.words, Word.IoSleeping, 1, () => this.cycle()); // the waker cleared Word.IoSleeping
   }
 
   /**
@@ -208,13 +205,11 @@ class IoThread implements ThreadHost {
    */
   private nap(): void {
     Atomics.store(this.words, Word.IoSleeping, IO_NAPPING);
-    const wait = waitAsync(this.words, Word.IoSleeping, IO_NAPPING, NAP_MS);
     const wake = (): void => {
       Atomics.store(this.words, Word.IoSleeping, 0);
       this.cycle();
     };
-    if (wait.async) void wait.value.then(wake);
-    else setImmediate(wake);
+    wakeWhenNotified(this.words, Word.IoSleeping, IO_NAPPING, wake, NAP_MS);
   }
 
   private onCommand(kind: Command, arg: number, offset: number, length: number): void {
