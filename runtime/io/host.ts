@@ -8,7 +8,13 @@ import { ChunkPool, type Chunk } from "./chunks.js";
 import { LargeBuffers } from "./large-buffers.js";
 import { Queue } from "./queue.js";
 import { Ring } from "./ring.js";
-import { Command, Event, IO_FAILED, IO_NAPPING, LARGE_MESSAGE, wakeWhenNotified, Word, type SharedMemory } from "./shared.js";
+import { Command, Event, IO_FAILED, IO_NAPPING, LARGE_MESSAGE, microsFromEnv, wakeWhenNotified, Word, type SharedMemory } from "./shared.js";
+
+/**
+ * How long, in µs, the main thread stays on its CPU before it sleeps when it has just given the
+ * I/O thread work (see Host.linger). CONSTELLATION_MAIN_SPIN_US sets it; 0 turns it off.
+ */
+const LINGER_US = microsFromEnv("CONSTELLATION_MAIN_SPIN_US", 10);
 
 /** Who handles events: the channel links and the spawn requests. */
 export interface EventHandler {
@@ -41,6 +47,8 @@ export class Host implements Driver {
   private holdingCommands = false;
   private armed = false;
   private creditWaiters = 0;
+  /** Whether this thread woke or fed the I/O thread since it last waited (see linger). */
+  private gaveWork = false;
   // While an operation is pending, this ref'd timer keeps the process alive: a pending
   // Atomics.waitAsync does not (perf-reference.md §7).
   private readonly keepAlive = setInterval(() => {}, 1 << 30).unref();
@@ -169,6 +177,7 @@ export class Host implements Driver {
 
   /** Wakes the I/O thread once per sleep of it: whoever clears its flag notifies. */
   private wakeIo(): void {
+    this.gaveWork = true;
     this.clearIoSleeping(1);
   }
 
@@ -250,10 +259,34 @@ export class Host implements Driver {
     if (this.pump()) return;
     this.checkAlive();
     this.endNap();
+    if (this.linger()) return;
     Atomics.store(this.words, Word.MainSleeping, 1);
     if (!this.wanted()) Atomics.wait(this.words, Word.MainSleeping, 1);
     // A pending waitAsync (see arm) goes on waiting for the flag to be cleared.
     Atomics.store(this.words, Word.MainSleeping, this.armed ? 1 : 0);
+  }
+
+  /**
+   * Stays on this CPU up to LINGER_US, watching for events, when this thread has just given the
+   * I/O thread work (a request it is about to write) and waits for something else than credit;
+   * true if events came. It rarely sees the answer itself (a round trip takes several times
+   * longer); what it buys is where the wake-ups of the round trip land. On this VM kind an idle
+   * vCPU halts (guest halt-polling is off) and waking a thread on it costs ~30 µs more than on a
+   * busy one: while this CPU is busy, the peer's I/O thread, woken by our I/O thread's write,
+   * runs on the writer's CPU instead of a halted one. Measured (docs/benchmarks.md, stop 13):
+   * ping-pong with `.block()` ~1.0–1.2× raw `net` against ~1.3–1.7× without it, ~3.7 wake-ups
+   * and ~7 context switches a round trip against ~4.9 and ~10. A sender waiting for credit does
+   * not linger: its I/O thread is busy writing, and a stream needs the CPU.
+   */
+  private linger(): boolean {
+    if (!this.gaveWork) return false;
+    this.gaveWork = false;
+    if (LINGER_US === 0 || this.creditWaiters > 0) return false;
+    const until = performance.now() + LINGER_US / 1000;
+    do {
+      if (this.events.hasData()) return true;
+    } while (performance.now() < until);
+    return false;
   }
 
   /**

@@ -16,7 +16,7 @@ import { Peers, type ThreadHost } from "./peers.js";
 import { Budget } from "./budget.js";
 import { Ring } from "./ring.js";
 import { wordsOf, type Words } from "./words.js";
-import { budgetOf, Command, Event, IO_FAILED, IO_NAPPING, IO_RUNNING, RECEIVE_WINDOW, type SharedMemory, wakeWhenNotified, Word } from "./shared.js";
+import { budgetOf, Command, Event, IO_FAILED, IO_NAPPING, IO_RUNNING, microsFromEnv, RECEIVE_WINDOW, type SharedMemory, wakeWhenNotified, Word } from "./shared.js";
 
 /** What the main thread hands the I/O thread (see index.ts). */
 export interface ThreadData {
@@ -35,7 +35,7 @@ export interface ThreadData {
  * Bounds of the look for an answer (see IoThread.awaitAnswer). CONSTELLATION_IO_SPIN_US sets
  * the longest look in µs; 0 turns it off.
  */
-const SPIN_MAX_US = Number(process.env.CONSTELLATION_IO_SPIN_US ?? 150);
+const SPIN_MAX_US = microsFromEnv("CONSTELLATION_IO_SPIN_US", 150);
 const SPIN_MIN_US = 10;
 const SPIN_RETRY_AFTER = 256;
 /**
@@ -141,7 +141,7 @@ class IoThread implements ThreadHost {
    * comes later than a look.
    */
   private awaitAnswer(): void {
-    if (this.flushing || this.spinning || SPIN_MAX_US <= 0) return;
+    if (this.flushing || this.spinning || SPIN_MAX_US === 0) return;
     if (this.spinUs === 0) {
       if (++this.spinSkipped >= SPIN_RETRY_AFTER) this.spinUs = SPIN_MAX_US;
       return;

@@ -17,8 +17,8 @@ afterEach(async () => {
 });
 
 /** Runs a root fixture to its end; returns its last JSON line and checks it exited with 0. */
-async function result(fixture: string, arg: Record<string, unknown> = {}): Promise<any> {
-  const root = await run.launch(fixture, arg);
+async function result(fixture: string, arg: Record<string, unknown> = {}, env: Record<string, string> = {}): Promise<any> {
+  const root = await run.launch(fixture, arg, env);
   const code = await root.exit;
   expect(code, root.stderr).toBe(0);
   expect(root.lines.length, root.stderr).toBeGreaterThan(0);
@@ -31,6 +31,12 @@ describe("delivery", () => {
     const pong = await run.spawned("pong.mjs");
     expect(await pong.exit).toBe(0);
     expect(pong.lines).toEqual([{ done: 50 }]);
+  });
+
+  test.each(["0", "2000"])("request and answer, both ways, with the main thread's linger at %s µs", async (us) => {
+    // The linger (host.ts) watches for events while it spins: at 2 ms, far longer than a round
+    // trip, an answer must still end it, and with it off every wait sleeps at once.
+    expect(await result("ping.mjs", { count: 200 }, { CONSTELLATION_MAIN_SPIN_US: us })).toEqual({ sum: 2 * (199 * 200) / 2 });
   });
 
   test("100k messages arrive in order, none lost (await)", async () => {
