@@ -268,15 +268,16 @@ export class Host implements Driver {
 
   /**
    * Stays on this CPU up to LINGER_US, watching for events, when this thread has just given the
-   * I/O thread work (a request it is about to write) and waits for something else than credit;
-   * true if events came. It rarely sees the answer itself (a round trip takes several times
+   * I/O thread work (a request it is about to write) and waits for something else than credit,
+   * with `.block()` or `await` (which holds the event loop that long); true if events came. It rarely sees the answer itself (a round trip takes several times
    * longer); what it buys is where the wake-ups of the round trip land. On this VM kind an idle
    * vCPU halts (guest halt-polling is off) and waking a thread on it costs ~30 µs more than on a
    * busy one: while this CPU is busy, the peer's I/O thread, woken by our I/O thread's write,
    * runs on the writer's CPU instead of a halted one. Measured (docs/benchmarks.md, stop 13):
    * ping-pong with `.block()` ~1.0–1.2× raw `net` against ~1.3–1.7× without it, ~3.7 wake-ups
-   * and ~7 context switches a round trip against ~4.9 and ~10. A sender waiting for credit does
-   * not linger: its I/O thread is busy writing, and a stream needs the CPU.
+   * and ~7 context switches a round trip against ~4.9 and ~10; with `await` ~15–40 % faster. A
+   * sender waiting for credit does not linger: its I/O thread is busy writing, and a stream
+   * needs the CPU.
    */
   private linger(): boolean {
     if (!this.gaveWork) return false;
@@ -316,6 +317,7 @@ export class Host implements Driver {
     if (this.armed || this.holds === 0) return;
     this.armed = true;
     this.endNap();
+    if (this.linger()) return void setImmediate(this.woken);
     Atomics.store(this.words, Word.MainSleeping, 1);
     if (this.wanted()) return void setImmediate(this.woken);
     wakeWhenNotified(this.words, Word.MainSleeping, 1, this.woken);
