@@ -283,11 +283,7 @@ export class Host implements Driver {
     if (!this.gaveWork) return false;
     this.gaveWork = false;
     if (LINGER_US === 0 || this.creditWaiters > 0) return false;
-    const until = performance.now() + LINGER_US / 1000;
-    do {
-      if (this.events.hasData()) return true;
-    } while (performance.now() < until);
-    return false;
+    return this.events.spinForData(LINGER_US);
   }
 
   /**

@@ -143,6 +143,20 @@ export class Ring {
     return (Atomics.load(this.words, HEAD) >>> 0) !== this.cursor;
   }
 
+  /**
+   * Consumer: spins up to `us` µs until the producer publishes records; true if it did. The clock
+   * is read once every 64 looks: `performance.now()` allocates (~30 bytes a call), and the spins
+   * that read it at every look made a young generation's worth of garbage every ~200 round trips
+   * of a ping-pong, each scavenge ~0.2 ms of its p99.
+   */
+  spinForData(us: number): boolean {
+    const until = performance.now() + us / 1000;
+    do {
+      for (let i = 0; i < 64; i++) if (this.hasData()) return true;
+    } while (performance.now() < until);
+    return false;
+  }
+
   /** Moves to the next published record (sets kind, arg, offset, length); false when none. */
   next(): boolean {
     if (this.seen === this.cursor) {

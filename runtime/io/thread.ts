@@ -147,14 +147,7 @@ class IoThread implements ThreadHost {
       return;
     }
     this.spinning = true;
-    const start = performance.now();
-    let answered = false;
-    while (performance.now() - start < this.spinUs / 1000) {
-      if (this.commands.hasData()) {
-        answered = true;
-        break;
-      }
-    }
+    const answered = this.commands.spinForData(this.spinUs);
     this.spinUs = answered ? SPIN_MAX_US : this.spinUs >> 1 < SPIN_MIN_US ? 0 : this.spinUs >> 1;
     this.spinSkipped = 0;
     if (answered) this.drain();

@@ -43,6 +43,18 @@ test("a record is invisible until published", () => {
   expect(consumer.next()).toBe(false);
 });
 
+test("a spin for data ends with what was published, and gives up after its time when nothing is", () => {
+  const shared = allocateRing(256);
+  const producer = new Ring(shared, "producer");
+  const consumer = new Ring(shared, "consumer");
+  producer.write(1, 2);
+  expect(consumer.spinForData(50)).toBe(false); // written, not published
+  producer.publish();
+  expect(consumer.spinForData(1e9)).toBe(true); // would spin ~17 minutes if it missed it
+  expect(consumer.next()).toBe(true);
+  expect(consumer.spinForData(0)).toBe(false);
+});
+
 test("a record written in place is read back, and open offers only the room before the end and the consumer", () => {
   const shared = allocateRing(256);
   const producer = new Ring(shared, "producer");
