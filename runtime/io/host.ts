@@ -269,13 +269,14 @@ export class Host implements Driver {
   /**
    * Stays on this CPU up to LINGER_US, watching for events, when this thread has just given the
    * I/O thread work (a request it is about to write) and waits for something else than credit,
-   * with `.block()` or `await` (which holds the event loop that long); true if events came. It rarely sees the answer itself (a round trip takes several times
-   * longer); what it buys is where the wake-ups of the round trip land. On this VM kind an idle
-   * vCPU halts (guest halt-polling is off) and waking a thread on it costs ~30 µs more than on a
-   * busy one: while this CPU is busy, the peer's I/O thread, woken by our I/O thread's write,
-   * runs on the writer's CPU instead of a halted one. Measured (docs/benchmarks.md, stop 13):
-   * ping-pong with `.block()` ~1.0–1.2× raw `net` against ~1.3–1.7× without it, ~3.7 wake-ups
-   * and ~7 context switches a round trip against ~4.9 and ~10; with `await` ~15–40 % faster. A
+   * with `.block()` or `await` (which holds the event loop that long); true if events came.
+   *
+   * It rarely sees the answer itself (~0.1 % of lingers: a round trip takes several times
+   * longer); what it changes is where the round trip's wake-ups land. On this VM kind an idle
+   * vCPU halts (guest halt-polling is off) and a wake-up on a halted vCPU costs ~30 µs more than
+   * on a busy one; with this CPU busy while the I/O thread writes, a round trip had ~3.7 thread
+   * wake-ups and ~7 context switches instead of ~4.9 and ~10 (`perf stat`), and ping-pong went
+   * from ~1.3–1.7× raw `net` to ~0.9–1.3× (`await`: ~15–40 % faster; docs/benchmarks.md). A
    * sender waiting for credit does not linger: its I/O thread is busy writing, and a stream
    * needs the CPU.
    */
