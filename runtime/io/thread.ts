@@ -32,12 +32,10 @@ export interface ThreadData {
 }
 
 /**
- * Bounds of the look for an answer (see IoThread.awaitAnswer). CONSTELLATION_IO_SPIN_US sets
- * the longest look in µs; 0 turns it off.
+ * How long the look for an answer lasts, in µs (see IoThread.awaitAnswer).
+ * CONSTELLATION_IO_SPIN_US sets it; 0 turns it off.
  */
-const SPIN_MAX_US = microsFromEnv("CONSTELLATION_IO_SPIN_US", 150);
-const SPIN_MIN_US = 10;
-const SPIN_RETRY_AFTER = 256;
+const LOOK_US = microsFromEnv("CONSTELLATION_IO_SPIN_US", 60);
 /**
  * A drain of this many commands or more says the main thread streams: the thread then naps
  * (see IoThread.nap) instead of sleeping, for NAP_MS at most (libuv's timers count whole ms).
@@ -68,8 +66,6 @@ class IoThread implements ThreadHost {
   /** The peer the last send of this drain went to (see sendTo). */
   private sendingTo: { readonly id: number; readonly peer: Peer } | undefined;
   private afterIoScheduled = false;
-  private spinUs = SPIN_MAX_US;
-  private spinSkipped = 0;
   private spinning = false;
   /** Commands the last drain ran. */
   private drained = 0;
@@ -135,22 +131,17 @@ class IoThread implements ThreadHost {
   /**
    * Having just woken a sleeping main thread (a message it waited for), looks for its answer a
    * little while before sleeping: a request–response then costs one thread wake-up less per
-   * side (~30 µs here; perf-reference.md §1). The look lasts what answers took lately, and
-   * stops being tried when they do not come. It looks even when its sleep word is clear: the
+   * side (~30 µs here; perf-reference.md §1). It looks even when its sleep word is clear: the
    * main thread clears it when it answers before the look begins, and the wake-up it sends then
-   * comes later than a look.
+   * comes later than a look. Always the same short look: one that halved after each miss and
+   * stopped for 256 wake-ups after a few (150 µs at most) was off for most of a ping-pong's
+   * early round trips, when answers came slower; 60 µs, never off, took ping-pong medians ~10–20 %
+   * lower in turns and cost streams nothing measurable (docs/benchmarks.md).
    */
   private awaitAnswer(): void {
-    if (this.flushing || this.spinning || SPIN_MAX_US === 0) return;
-    if (this.spinUs === 0) {
-      if (++this.spinSkipped >= SPIN_RETRY_AFTER) this.spinUs = SPIN_MAX_US;
-      return;
-    }
+    if (this.flushing || this.spinning || LOOK_US === 0) return;
     this.spinning = true;
-    const answered = this.commands.spinForData(this.spinUs);
-    this.spinUs = answered ? SPIN_MAX_US : this.spinUs >> 1 < SPIN_MIN_US ? 0 : this.spinUs >> 1;
-    this.spinSkipped = 0;
-    if (answered) this.drain();
+    if (this.commands.spinForData(LOOK_US)) this.drain();
     this.spinning = false;
   }
 
@@ -160,7 +151,7 @@ class IoThread implements ThreadHost {
    * (a futex syscall, ~10–20 µs here); true if it did. See {@link unclaim}.
    */
   private claim(): boolean {
-    return this.spinUs > 0 && !this.spinning && !this.flushing && this.sink.wakesMain && Atomics.compareExchange(this.words, Word.IoSleeping, 1, 0) === 1;
+    return LOOK_US > 0 && !this.spinning && !this.flushing && this.sink.wakesMain && Atomics.compareExchange(this.words, Word.IoSleeping, 1, 0) === 1;
   }
 
   /** Asleep again after {@link claim}: whatever came meanwhile notified nobody, so it is taken now. */
