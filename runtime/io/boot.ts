@@ -15,6 +15,11 @@ export interface IoOptions {
   listenFd: number;
   /** Bound on one frame from a peer; larger ones close the connection. Default 1 GiB. */
   maxFrame?: number;
+  /**
+   * How long, in µs, the I/O thread looks for its main thread's answer after waking it
+   * (IoThread.awaitAnswer; CONSTELLATION_IO_SPIN_US); 0 never. Default 60.
+   */
+  lookUs?: number;
 }
 
 /** A started I/O thread and the main thread's ends of what it shares with it. */

@@ -8,13 +8,14 @@ import { ChunkPool, type Chunk } from "./chunks.js";
 import { LargeBuffers } from "./large-buffers.js";
 import { Queue } from "./queue.js";
 import { Ring } from "./ring.js";
-import { Command, Event, IO_FAILED, IO_NAPPING, LARGE_MESSAGE, microsFromEnv, wakeWhenNotified, Word, type SharedMemory } from "./shared.js";
+import { readMicros } from "../process/env.js";
+import { Command, Event, IO_FAILED, IO_NAPPING, LARGE_MESSAGE, wakeWhenNotified, Word, type SharedMemory } from "./shared.js";
 
 /**
  * How long, in µs, the main thread stays on its CPU before it sleeps when it has just given the
  * I/O thread work (see Host.linger). CONSTELLATION_MAIN_SPIN_US sets it; 0 turns it off.
  */
-const LINGER_US = microsFromEnv("CONSTELLATION_MAIN_SPIN_US", 10);
+const LINGER_US = readMicros("CONSTELLATION_MAIN_SPIN_US") ?? 10;
 
 /** Who handles events: the channel links and the spawn requests. */
 export interface EventHandler {

@@ -1,6 +1,5 @@
 // The memory the main thread and the I/O thread share, and the vocabulary of the records they
 // exchange through it. Both threads import this file, so the two sides cannot disagree.
-import { ConstellationError } from "../errors.js";
 import { allocateRing } from "./ring.js";
 
 /** Main → I/O records. Channel records carry a link id (see {@link MAIN_FIRST_ID}) as argument. */
@@ -174,17 +173,4 @@ export function wakeWhenNotified(words: Int32Array, index: Word, value: number, 
   const wait = waitAsync(words, index, value, timeoutMs);
   if (wait.async) void wait.value.then(wake);
   else setImmediate(wake);
-}
-
-/**
- * A tuning knob in µs from environment variable `name`, or `fallback` when it is unset or empty;
- * throws, naming the variable, when it is not a number of 0 or more (a typo must not turn a
- * knob silently off).
- */
-export function microsFromEnv(name: string, fallback: number, env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === "") return fallback;
-  const us = Number(raw);
-  if (!Number.isFinite(us) || us < 0) throw new ConstellationError(`${name}=${JSON.stringify(raw)}: expected a number of microseconds, 0 or more`);
-  return us;
 }

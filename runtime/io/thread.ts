@@ -16,7 +16,7 @@ import { Peers, type ThreadHost } from "./peers.js";
 import { Budget } from "./budget.js";
 import { Ring } from "./ring.js";
 import { wordsOf, type Words } from "./words.js";
-import { budgetOf, Command, Event, IO_FAILED, IO_NAPPING, IO_RUNNING, microsFromEnv, RECEIVE_WINDOW, type SharedMemory, wakeWhenNotified, Word } from "./shared.js";
+import { budgetOf, Command, Event, IO_FAILED, IO_NAPPING, IO_RUNNING, RECEIVE_WINDOW, type SharedMemory, wakeWhenNotified, Word } from "./shared.js";
 
 /** What the main thread hands the I/O thread (see index.ts). */
 export interface ThreadData {
@@ -25,17 +25,16 @@ export interface ThreadData {
   readonly secret: string;
   readonly listenFd: number;
   readonly maxFrame?: number;
+  /** See IoOptions.lookUs (boot.ts). */
+  readonly lookUs?: number;
   readonly shared: SharedMemory;
   readonly port: MessagePort;
   /** Where the memory of large messages goes back and forth with the main thread (large-buffers.ts). */
   readonly returns: MessagePort;
 }
 
-/**
- * How long the look for an answer lasts, in µs (see IoThread.awaitAnswer).
- * CONSTELLATION_IO_SPIN_US sets it; 0 turns it off.
- */
-const LOOK_US = microsFromEnv("CONSTELLATION_IO_SPIN_US", 60);
+/** How long the look for an answer lasts, in µs, unless the main thread says (ThreadData.lookUs). */
+const DEFAULT_LOOK_US = 60;
 /**
  * A drain of this many commands or more says the main thread streams: the thread then naps
  * (see IoThread.nap) instead of sleeping, for NAP_MS at most (libuv's timers count whole ms).
@@ -67,10 +66,12 @@ class IoThread implements ThreadHost {
   private sendingTo: { readonly id: number; readonly peer: Peer } | undefined;
   private afterIoScheduled = false;
   private spinning = false;
+  private readonly lookUs: number;
   /** Commands the last drain ran. */
   private drained = 0;
 
   constructor(private readonly data: ThreadData) {
+    this.lookUs = data.lookUs ?? DEFAULT_LOOK_US;
     this.words = new Int32Array(data.shared.words);
     this.commands = new Ring(data.shared.commands, "consumer");
     this.commandsStart = this.commands.bytes.byteOffset;
@@ -139,9 +140,9 @@ class IoThread implements ThreadHost {
    * lower in turns and cost streams nothing measurable (docs/benchmarks.md).
    */
   private awaitAnswer(): void {
-    if (this.flushing || this.spinning || LOOK_US === 0) return;
+    if (this.flushing || this.spinning || this.lookUs === 0) return;
     this.spinning = true;
-    if (this.commands.spinForData(LOOK_US)) this.drain();
+    if (this.commands.spinForData(this.lookUs)) this.drain();
     this.spinning = false;
   }
 
@@ -151,7 +152,7 @@ class IoThread implements ThreadHost {
    * (a futex syscall, ~10–20 µs here); true if it did. See {@link unclaim}.
    */
   private claim(): boolean {
-    return LOOK_US > 0 && !this.spinning && !this.flushing && this.sink.wakesMain && Atomics.compareExchange(this.words, Word.IoSleeping, 1, 0) === 1;
+    return this.lookUs > 0 && !this.spinning && !this.flushing && this.sink.wakesMain && Atomics.compareExchange(this.words, Word.IoSleeping, 1, 0) === 1;
   }
 
   /** Asleep again after {@link claim}: whatever came meanwhile notified nobody, so it is taken now. */

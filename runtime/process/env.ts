@@ -48,9 +48,26 @@ export function readStartEnv(env: NodeJS.ProcessEnv = process.env): StartEnv {
   };
 }
 
-/** What this process's I/O thread is started with. */
+/**
+ * What this process's I/O thread is started with. Its tuning is read here, on the main thread,
+ * where a malformed value is reported by init() (thrown in the I/O thread, it ended the run
+ * with no word of why).
+ */
 export function ioOptions(env: StartEnv): IoOptions {
-  return { pid: env.pid, fabric: env.fabric, secret: env.secret, listenFd: LISTENER_FD };
+  return { pid: env.pid, fabric: env.fabric, secret: env.secret, listenFd: LISTENER_FD, lookUs: readMicros("CONSTELLATION_IO_SPIN_US") };
+}
+
+/**
+ * A tuning knob in µs from environment variable `name`, undefined when it is unset or blank (the
+ * knob's user has the default); a value that is not a number of 0 or more is a
+ * {@link ConstellationError} (a typo must not turn a knob silently off).
+ */
+export function readMicros(name: string, env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const value = env[name];
+  if (value === undefined || value.trim() === "") return undefined;
+  const us = Number(value);
+  if (!Number.isFinite(us) || us < 0) invalid(name, value, "a number of microseconds, 0 or more");
+  return us;
 }
 
 function invalid(name: string, value: string, expected: string): never {

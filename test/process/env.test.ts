@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConstellationError } from "../../runtime/errors.js";
-import { readRole } from "../../runtime/process/env.js";
+import { readMicros, readRole } from "../../runtime/process/env.js";
 
 const PID = "0123456789abcdef@127.0.0.1:40000";
 const child = {
@@ -45,5 +45,20 @@ describe("readRole", () => {
   ])("refuses malformed values with a clear error (%#)", (env, message) => {
     expect(() => readRole(env)).toThrow(ConstellationError);
     expect(() => readRole(env)).toThrow(message);
+  });
+});
+
+describe("readMicros", () => {
+  it("is undefined when the variable is unset or blank, else its number", () => {
+    expect(readMicros("CONSTELLATION_MAIN_SPIN_US", {})).toBeUndefined();
+    expect(readMicros("CONSTELLATION_MAIN_SPIN_US", { CONSTELLATION_MAIN_SPIN_US: " " })).toBeUndefined();
+    expect(readMicros("CONSTELLATION_MAIN_SPIN_US", { CONSTELLATION_MAIN_SPIN_US: "0" })).toBe(0);
+    expect(readMicros("CONSTELLATION_IO_SPIN_US", { CONSTELLATION_IO_SPIN_US: "37.5" })).toBe(37.5);
+  });
+
+  it.each(["fast", "-1", "Infinity", "10us"])("refuses %j, naming the variable and the value", (raw) => {
+    const read = () => readMicros("CONSTELLATION_IO_SPIN_US", { CONSTELLATION_IO_SPIN_US: raw });
+    expect(read).toThrow(ConstellationError);
+    expect(read).toThrow(`CONSTELLATION_IO_SPIN_US=${JSON.stringify(raw)} is invalid: expected a number of microseconds, 0 or more`);
   });
 });

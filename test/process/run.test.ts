@@ -19,6 +19,13 @@ describe("a program run locally (init() in the process started is the bridge)", 
     expect(run.code).toBe(1);
   });
 
+  it("reports a malformed tuning knob of the I/O thread on the root's stderr (it once ended the run by SIGTERM, saying nothing)", async () => {
+    const run = await runProgram("exit-code.mjs", { env: { CONSTELLATION_IO_SPIN_US: "fast" } });
+    expect(run.root.exit.status).toEqual({ code: 1 });
+    expect(run.root.output[2].toString()).toContain('ConstellationError: CONSTELLATION_IO_SPIN_US="fast" is invalid: expected a number of microseconds, 0 or more');
+    expect(run.code).toBe(1);
+  });
+
   it("forwards both fds, keeps characters whole, and sends other bytes as base64", async () => {
     const run = await runProgram("output.mjs");
     const { pid } = run.root;
